@@ -1,0 +1,53 @@
+#include "output.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "alvh/version.hpp"
+
+namespace alvh::cli {
+
+void print_json(const std::string& command, nlohmann::json body) {
+  nlohmann::json doc = {{"schema", "alvh." + command}, {"schema_version", kJsonSchemaVersion}, {"alvh_version", kVersion}};
+  for (auto& [k, v] : body.items()) doc[k] = std::move(v);
+  std::fputs(doc.dump(2).c_str(), stdout);
+  std::fputc('\n', stdout);
+}
+
+void print_kv(const std::vector<std::pair<std::string, std::string>>& rows) {
+  std::size_t w = 0;
+  for (auto& r : rows) w = std::max(w, r.first.size());
+  for (auto& [k, v] : rows) fmt::print("  {:<{}}  {}\n", k, w, v);
+}
+
+void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> w(header.size());
+  for (std::size_t i = 0; i < header.size(); ++i) w[i] = header[i].size();
+  for (auto& r : rows)
+    for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], r[i].size());
+  auto line = [&](const std::vector<std::string>& r) {
+    std::string s = " ";
+    for (std::size_t i = 0; i < w.size(); ++i) s += fmt::format(" {:>{}}", i < r.size() ? r[i] : "", w[i]);
+    fmt::print("{}\n", s);
+  };
+  line(header);
+  std::string rule = " ";
+  for (auto x : w) rule.append(1, ' ').append(x, '-');
+  fmt::print("{}\n", rule);
+  for (auto& r : rows) line(r);
+}
+
+std::string num(double v, int digits) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  if (v == 0.0) return "0";
+  return fmt::format("{:.{}g}", v, digits);
+}
+
+bool progress_enabled(bool quiet) { return !quiet && ::isatty(STDERR_FILENO) != 0; }
+
+}  // namespace alvh::cli

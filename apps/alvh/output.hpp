@@ -1,0 +1,29 @@
+#pragma once
+// Shared printing for the CLI: JSON documents carry the schema name and version; human output
+// is aligned key/value blocks and column tables. Commands never format JSON envelopes by hand.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace alvh::cli {
+
+// Version of the JSON output schemas (docs/json-schema.md). Bump on any incompatible change.
+inline constexpr int kJsonSchemaVersion = 1;
+
+// Adds {"schema": "alvh.<command>", "schema_version": N, "alvh_version": ...} and prints.
+void print_json(const std::string& command, nlohmann::json body);
+
+// "label ........ value" lines.
+void print_kv(const std::vector<std::pair<std::string, std::string>>& rows);
+
+// A column table with a header row; numbers are right-aligned.
+void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
+
+// Number formatting shared by all commands: `digits` significant digits, no trailing noise.
+std::string num(double v, int digits = 6);
+
+// True when stderr is a terminal and progress display is wanted.
+bool progress_enabled(bool quiet);
+
+}  // namespace alvh::cli
