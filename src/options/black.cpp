@@ -1,0 +1,319 @@
+// Black-76 / BSM prices and greeks through the normalised Black function.
+// Sources: F. Black, "The pricing of commodity contracts", JFE 3 (1976); E. G. Haug, The Complete
+// Guide to Option Pricing Formulas (2007), ch. 1; P. Jäckel, "Let's Be Rational", Wilmott (2015),
+// sections 2-3 (normalised Black function b(x, s), put-call symmetry b_put(x) = b_call(-x)).
+#include "alvh/options/black.hpp"
+
+#include <array>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+#include "alvh/core/error.hpp"
+
+namespace alvh::options {
+namespace {
+
+constexpr double kInvSqrt2Pi = 0.398942280401432677939946059934;  // 1/sqrt(2 pi)
+constexpr double kInvSqrt2 = 0.707106781186547524400844362105;
+constexpr double kInvSqrtPi = 0.564189583547756286948079451561;
+
+// 32-point Gauss-Laguerre rule (nodes, weights) for int_0^inf e^{-y} f(y) dy, computed with
+// mpmath at 40 digits by tests/options/gen_fixtures.py's helper (roots of L_32, refined by Newton).
+constexpr std::array<std::array<double, 2>, 32> kLaguerre32 = {{
+    {0.04448936583326702, 0.10921834195238497},
+    {0.23452610951961853, 0.21044310793881324},
+    {0.5768846293018864, 0.235213229669848},
+    {1.0724487538178176, 0.19590333597288104},
+    {1.7224087764446454, 0.12998378628607177},
+    {2.5283367064257947, 0.07057862386571744},
+    {3.4922132730219944, 0.03176091250917507},
+    {4.616456769749767, 0.011918214834838558},
+    {5.903958504174244, 0.0037388162946115247},
+    {7.358126733186241, 0.0009808033066149551},
+    {8.982940924212595, 0.0002148649188013642},
+    {10.783018632539973, 3.920341967987947e-05},
+    {12.763697986742725, 5.9345416128686326e-06},
+    {14.931139755522556, 7.416404578667552e-07},
+    {17.292454336715316, 7.604567879120781e-08},
+    {19.855860940336054, 6.350602226625806e-09},
+    {22.630889013196775, 4.281382971040929e-10},
+    {25.628636022459247, 2.3058994918913362e-11},
+    {28.862101816323474, 9.799379288727094e-13},
+    {32.346629153964734, 3.2378016577292665e-14},
+    {36.10049480575197, 8.171823443420719e-16},
+    {40.14571977153944, 1.5421338333938235e-17},
+    {44.509207995754934, 2.1197922901636187e-19},
+    {49.22439498730864, 2.0544296737880453e-21},
+    {54.33372133339691, 1.3469825866373952e-23},
+    {59.89250916213402, 5.661294130397359e-26},
+    {65.97537728793505, 1.4185605454630368e-28},
+    {72.68762809066271, 1.9133754944542244e-31},
+    {80.18744697791352, 1.1922487600982224e-34},
+    {88.7353404178924, 2.671511219240137e-38},
+    {98.82954286828397, 1.3386169421062562e-42},
+    {111.7513980979377, 4.510536193898974e-48}
+}};
+
+// exp(-z^2/2) with z^2 split exactly (fma), so the result carries no z^2 * eps error.
+double exp_minus_half_square(double z) noexcept {
+  const double zz = z * z;
+  const double lo = std::fma(z, z, -zz);
+  return std::exp(-0.5 * zz) * (1.0 - 0.5 * lo);
+}
+
+// Small-t expansion of the OTM normalised price at fixed h = x/s (x < 0), t = s/2:
+//   b = e^{h t} N(h + t) - e^{-h t} N(h - t) = 2 sum_{k odd} c_k t^k,
+//   c_k = sum_{m<=k} h^m/m! * N^{(k-m)}(h)/(k-m)!,  N^{(j)}(h) = (-1)^{j-1} He_{j-1}(h) phi(h).
+// Used for |h| < 4 when t is small enough that the two terms of b nearly cancel.
+double otm_small_t(double h, double t) noexcept {
+  constexpr int kMax = 60;
+  const double phi = kInvSqrt2Pi * exp_minus_half_square(h);
+  const double Y = std::numbers::sqrt2 / (2.0 * kInvSqrtPi) * erfcx(-h * kInvSqrt2);  // N(h)/phi(h)
+  // e_j = N^{(j)}(h)/(j! phi(h)) for j >= 1; e_0 = Y.
+  std::array<double, kMax + 2> e{};
+  std::array<double, kMax + 2> hm{};  // h^m / m!
+  e[0] = Y;
+  double he_prev = 0.0, he = 1.0;  // He_{j-2}, He_{j-1} (He_{-1} = 0, He_0 = 1)
+  double fact = 1.0;
+  for (int j = 1; j <= kMax; ++j) {
+    fact *= j;
+    e[static_cast<std::size_t>(j)] = ((j - 1) % 2 == 0 ? 1.0 : -1.0) * he / fact;
+    const double next = h * he - (j - 1) * he_prev;  // He_j = h He_{j-1} - (j-1) He_{j-2}
+    he_prev = he;
+    he = next;
+  }
+  hm[0] = 1.0;
+  for (int m = 1; m <= kMax; ++m) hm[m] = hm[m - 1] * h / m;
+  double sum = 0.0, tk = t;
+  const double t2 = t * t;
+  for (int k = 1; k <= kMax; k += 2) {
+    double c = 0.0;
+    for (int m = 0; m <= k; ++m) c += hm[m] * e[k - m];
+    const double term = c * tk;
+    sum += term;
+    if (std::abs(term) < 1e-17 * std::abs(sum)) break;
+    tk *= t2;
+  }
+  return 2.0 * phi * sum;
+}
+
+// Integral form of the OTM normalised price, from b = int_0^s (normalised vega) ds' with the
+// substitution (s/s')^2 = 1 + 2y/h^2 (derived in docs/options.md):
+//   b = (2 t phi(h)/h^2) int_0^inf e^{-y} (1 + 2y/h^2)^{-3/2} exp(-t^2/(2(1 + 2y/h^2))) dy.
+// The integrand is positive (no cancellation) and smooth on the scale h^2/2; used for
+// |h| >= 4 with t <= |h|/2, where Gauss-Laguerre converges to double precision.
+double otm_laguerre(double h, double t) noexcept {
+  const double a = 2.0 / (h * h);
+  const double ht2 = 0.5 * t * t;
+  double sum = 0.0;
+  for (int i = 31; i >= 0; --i) {  // smallest terms first
+    const double u = 1.0 / (1.0 + a * kLaguerre32[static_cast<std::size_t>(i)][0]);
+    sum += kLaguerre32[static_cast<std::size_t>(i)][1] * u * std::sqrt(u) * std::exp(-ht2 * u);
+  }
+  const double phi = kInvSqrt2Pi * exp_minus_half_square(h);
+  return 2.0 * t * phi / (h * h) * sum;
+}
+
+void check_inputs(double underlying, const char* uname, double strike, double t_years, double vol) {
+  require(std::isfinite(underlying) && underlying > 0.0, uname, "a finite number > 0", underlying);
+  require(std::isfinite(strike) && strike > 0.0, "strike", "a finite number > 0", strike);
+  require(std::isfinite(t_years) && t_years >= 0.0, "t_years", "a finite number >= 0", t_years);
+  require(std::isfinite(vol) && vol >= 0.0, "vol", "a finite number >= 0", vol);
+}
+
+}  // namespace
+
+double norm_pdf(double z) noexcept { return kInvSqrt2Pi * exp_minus_half_square(z); }
+
+double norm_cdf(double z) noexcept { return 0.5 * std::erfc(-z * kInvSqrt2); }
+
+double erfcx(double z) noexcept {
+  if (z < 0.0) {
+    if (z < -26.6) return std::numeric_limits<double>::infinity();
+    // erfcx(z) = 2 exp(z^2) - erfcx(-z), exp(z^2) with the square split exactly.
+    const double zz = z * z;
+    const double lo = std::fma(z, z, -zz);
+    return 2.0 * std::exp(zz) * (1.0 + lo) - erfcx(-z);
+  }
+  if (z < 26.0) {
+    const double zz = z * z;
+    const double lo = std::fma(z, z, -zz);
+    return std::exp(zz) * (1.0 + lo) * std::erfc(z);
+  }
+  // Asymptotic series erfcx(z) ~ 1/(z sqrt(pi)) sum_m (-1)^m (2m-1)!!/(2z^2)^m (A&S 7.1.23);
+  // at z >= 26 the terms fall below 1e-17 by m = 6.
+  const double r = 1.0 / (2.0 * z * z);
+  double term = 1.0, sum = 1.0;
+  for (int m = 1; m <= 8; ++m) {
+    term *= -(2.0 * m - 1.0) * r;
+    sum += term;
+  }
+  return kInvSqrtPi / z * sum;
+}
+
+double normalised_black_otm(double x, double s) noexcept {
+  if (!(s > 0.0)) return 0.0;
+  x = -std::abs(x);
+  const double t = 0.5 * s;
+  if (x == 0.0) return std::erf(t * kInvSqrt2);  // N(t) - N(-t)
+  const double h = x / s;                         // < 0
+  const double ah = -h;
+  if (ah >= 4.0 && t <= 0.5 * ah) return otm_laguerre(h, t);
+  // Two-term form b = (1/2) e^{-(h^2+t^2)/2} [erfcx(-(h+t)/sqrt2) - erfcx(-(h-t)/sqrt2)]
+  // (Jäckel 2015, eq. (2.4) rewritten with erfcx); both terms are computed to full relative
+  // precision, so the only loss is the cancellation A - B, measured by B/A.
+  const double hp = h + t, hm = h - t;
+  if (hp < 0.0) {
+    const double A = erfcx(-hp * kInvSqrt2);
+    const double B = erfcx(-hm * kInvSqrt2);
+    if (B < 0.75 * A || ah >= 4.0) {
+      return 0.5 * exp_minus_half_square(h) * exp_minus_half_square(t) * (A - B);
+    }
+    return otm_small_t(h, t);
+  }
+  // h + t >= 0: b = e^{x/2} N(h+t) - e^{-x/2} N(h-t) directly (both terms O(1) or the second small).
+  const double A = std::exp(0.5 * x) * norm_cdf(hp);
+  const double B = std::exp(-0.5 * x) * norm_cdf(hm);
+  if (B < 0.75 * A || ah >= 4.0) return A - B;
+  return otm_small_t(h, t);
+}
+
+double normalised_black_call(double x, double s) noexcept {
+  const double otm = normalised_black_otm(x, s);
+  if (x > 0.0) return 2.0 * std::sinh(0.5 * x) + otm;
+  return otm;
+}
+
+double black76_price(OptionType type, double forward, double strike, double t_years, double vol, double discount) {
+  check_inputs(forward, "forward", strike, t_years, vol);
+  require(std::isfinite(discount) && discount > 0.0, "discount", "a finite number > 0", discount);
+  const double x = std::log(forward / strike);
+  const double s = vol * std::sqrt(t_years);
+  const double otm = normalised_black_otm(x, s) * std::sqrt(forward) * std::sqrt(strike);
+  // ITM = intrinsic + OTM time value (put-call symmetry); intrinsic computed as F - K directly.
+  double intrinsic = 0.0;
+  if (type == OptionType::Call && forward > strike) intrinsic = forward - strike;
+  if (type == OptionType::Put && strike > forward) intrinsic = strike - forward;
+  return discount * (intrinsic + otm);
+}
+
+double bsm_price(OptionType type, double spot, double strike, double t_years, double rate, double yield, double vol) {
+  check_inputs(spot, "spot", strike, t_years, vol);
+  require(std::isfinite(rate), "rate", "a finite number", rate);
+  require(std::isfinite(yield), "yield", "a finite number", yield);
+  const double forward = spot * std::exp((rate - yield) * t_years);
+  return black76_price(type, forward, strike, t_years, vol, std::exp(-rate * t_years));
+}
+
+namespace {
+
+// Greeks on the forward (Black-76) at discount D, plus what BSM needs.
+struct ForwardGreeks {
+  double price;     // D * E[payoff]
+  double nd1;       // N(+-d1) signed: call N(d1), put -N(-d1)  (= dV/dF / D)
+  double pdf_d1;    // phi(d1)
+  double d1, d2, s;
+};
+
+ForwardGreeks forward_greeks(OptionType type, double F, double K, double T, double vol, double D) {
+  ForwardGreeks g{};
+  g.price = black76_price(type, F, K, T, vol, D);
+  g.s = vol * std::sqrt(T);
+  const double x = std::log(F / K);
+  if (!(g.s > 0.0)) {
+    // At expiry (or zero vol): delta is the step, the other greeks vanish (docs/options.md).
+    const bool itm = type == OptionType::Call ? F > K : K > F;
+    g.nd1 = itm ? (type == OptionType::Call ? 1.0 : -1.0) : 0.0;
+    g.pdf_d1 = 0.0;
+    g.d1 = g.d2 = 0.0;
+    return g;
+  }
+  const double h = x / g.s, t = 0.5 * g.s;
+  g.d1 = h + t;
+  g.d2 = h - t;
+  g.nd1 = type == OptionType::Call ? norm_cdf(g.d1) : -norm_cdf(-g.d1);
+  g.pdf_d1 = norm_pdf(g.d1);
+  return g;
+}
+
+}  // namespace
+
+Greeks black76_greeks(OptionType type, double forward, double strike, double t_years, double vol, double discount) {
+  const ForwardGreeks f = forward_greeks(type, forward, strike, t_years, vol, discount);
+  Greeks g{};
+  g.price = f.price;
+  g.delta = discount * f.nd1;
+  if (f.s > 0.0) {
+    const double sqrtT = std::sqrt(t_years);
+    const double r = t_years > 0.0 ? -std::log(discount) / t_years : 0.0;
+    g.gamma = discount * f.pdf_d1 / (forward * f.s);
+    g.vega = discount * forward * f.pdf_d1 * sqrtT;
+    g.theta = r * f.price - discount * forward * f.pdf_d1 * vol / (2.0 * sqrtT);
+    g.vanna = -discount * f.pdf_d1 * f.d2 / vol;
+    g.volga = g.vega * f.d1 * f.d2 / vol;
+  }
+  g.rho = -t_years * f.price;
+  return g;
+}
+
+Greeks bsm_greeks(OptionType type, double spot, double strike, double t_years, double rate, double yield, double vol) {
+  check_inputs(spot, "spot", strike, t_years, vol);
+  require(std::isfinite(rate), "rate", "a finite number", rate);
+  require(std::isfinite(yield), "yield", "a finite number", yield);
+  const double D = std::exp(-rate * t_years);
+  const double Dq = std::exp(-yield * t_years);
+  const double F = spot * std::exp((rate - yield) * t_years);
+  const ForwardGreeks f = forward_greeks(type, F, strike, t_years, vol, D);
+  Greeks g{};
+  g.price = f.price;
+  g.delta = Dq * f.nd1;
+  // rho = dV/dr (q fixed) = K T D N(d2) for a call; written as T (F D N(d1) - V) to reuse N(d1)
+  // would cancel in the tails, so use N(+-d2) directly.
+  if (f.s > 0.0) {
+    const double sqrtT = std::sqrt(t_years);
+    g.gamma = Dq * f.pdf_d1 / (spot * f.s);
+    g.vega = spot * Dq * f.pdf_d1 * sqrtT;
+    // Theta (Haug 2007, 1.1.6) rearranged without tail cancellation:
+    //   call: r V - D [F phi(d1) vol/(2 sqrtT) + (r - q) F N(d1)]
+    //   put:  r V - D [F phi(d1) vol/(2 sqrtT) - (r - q) F N(-d1)]
+    g.theta = rate * f.price - D * F * (f.pdf_d1 * vol / (2.0 * sqrtT) + (rate - yield) * f.nd1);
+    g.vanna = -Dq * f.pdf_d1 * f.d2 / vol;
+    g.volga = g.vega * f.d1 * f.d2 / vol;
+    g.rho = type == OptionType::Call ? strike * t_years * D * norm_cdf(f.d2)
+                                     : -strike * t_years * D * norm_cdf(-f.d2);
+  } else {
+    // At expiry / zero vol: V = D (F - K)^+; rho = T * K * D * 1{ITM} (sign by type).
+    const bool itm = type == OptionType::Call ? F > strike : strike > F;
+    g.rho = itm ? (type == OptionType::Call ? 1.0 : -1.0) * strike * t_years * D : 0.0;
+    // Theta of the discounted intrinsic at zero vol: d/dt of D (F-K)^+ with F = S e^{(r-q)T}.
+    g.theta = itm ? rate * f.price - D * F * (rate - yield) * f.nd1 : 0.0;
+  }
+  return g;
+}
+
+Deltas bsm_deltas(OptionType type, double spot, double strike, double t_years, double rate, double yield, double vol) {
+  const Greeks g = bsm_greeks(type, spot, strike, t_years, rate, yield, vol);
+  // dV/dF at fixed discount = (dV/dS) / (dF/dS) = delta * S / F.
+  const double F = spot * std::exp((rate - yield) * t_years);
+  return {g.delta, g.delta * spot / F};
+}
+
+Greeks bsm_greeks(OptionType type, double spot, double strike, double t_years, double rate, double yield, double vol,
+                  Settlement settlement) {
+  Greeks g = bsm_greeks(type, spot, strike, t_years, rate, yield, vol);
+  if (settlement == Settlement::Linear) return g;
+  const double v_over_s = g.price / spot;
+  Greeks c{};
+  c.price = v_over_s;
+  c.delta = g.delta - v_over_s;
+  c.gamma = g.gamma - (g.delta - v_over_s) / spot;
+  c.vanna = g.vanna - g.vega / spot;
+  c.vega = g.vega / spot;
+  c.theta = g.theta / spot;
+  c.rho = g.rho / spot;
+  c.volga = g.volga / spot;
+  return c;
+}
+
+}  // namespace alvh::options
