@@ -136,11 +136,12 @@ TEST(RiskReport, BreakEvenPricesBalanceFeesAgainstIl) {
   auto pnl = [&](double S) { return alvh::amm::lp_value(r, L, S) - alvh::amm::hodl_value(r, L, P, S); };
   for (double fees : {50.0, 2000.0, 4000.0}) {  // small fees: in-range roots; large: beyond the ends
     const auto be = risk::break_even_prices(r, L, P, fees);
-    if (!std::isnan(be.lower)) EXPECT_NEAR(pnl(be.lower) + fees, 0.0, 1e-7 * fees) << fees;
+    ASSERT_FALSE(std::isnan(be.lower));  // fees < y0 here: the downside loss exceeds them
     ASSERT_FALSE(std::isnan(be.upper));
+    EXPECT_NEAR(pnl(be.lower) + fees, 0.0, 1e-7 * fees) << fees;
     EXPECT_NEAR(pnl(be.upper) + fees, 0.0, 1e-7 * fees) << fees;
     EXPECT_GT(be.upper, P);
-    if (!std::isnan(be.lower)) EXPECT_LT(be.lower, P);
+    EXPECT_LT(be.lower, P);
   }
   // Fees above the bounded downside loss (y0): no lower break-even.
   const double y0 = alvh::amm::amounts_for_liquidity(r, L, P).amount1;
