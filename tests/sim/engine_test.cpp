@@ -1,0 +1,306 @@
+// Statistical and determinism tests of the path engine. Every MC check is |MC - ref| <= 3 SE
+// (plus a stated discretisation allowance where the scheme is not exact); seeds are fixed, so
+// the tests are deterministic.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "alvh/core/error.hpp"
+#include "alvh/options/black.hpp"
+#include "alvh/sim/engine.hpp"
+#include "alvh/sim/statistics.hpp"
+
+namespace alvh::sim {
+namespace {
+
+struct McEstimate {
+  double mean, se;
+};
+McEstimate estimate(const std::vector<double>& x) {
+  const auto s = summarize(x, 1.0, 1.0);
+  return {s.mean, s.std_error};
+}
+
+// A position that only serves to carry the paths (option tests read terminal prices).
+PositionSpec carrier(double price) { return {price, amm::PriceRange::full(), 1000.0, 0.0}; }
+
+SimulationSpec spec(double t, int steps, std::uint64_t paths, std::uint64_t seed = 1) {
+  SimulationSpec s;
+  s.t_years = t;
+  s.steps = steps;
+  s.paths = paths;
+  s.seed = seed;
+  return s;
+}
+
+McEstimate call_price(const SimulationResult& r, double strike, double rate, double t) {
+  std::vector<double> pay(r.paths.terminal_price.size());
+  for (std::size_t i = 0; i < pay.size(); ++i) pay[i] = std::exp(-rate * t) * std::max(r.paths.terminal_price[i] - strike, 0.0);
+  return estimate(pay);
+}
+
+// GBM: E[P_T] = P0 e^{mu T}; Var[ln P_T] = sigma^2 T (exact log step, so any step count).
+TEST(SimEngine, GbmTerminalMeanAndVariance) {
+  const double p0 = 3000, mu = 0.1, sigma = 0.8, t = 0.5;
+  const auto r = simulate(GbmModel{mu, sigma}, carrier(p0), {}, spec(t, 8, 40000, 11));
+  const auto m = estimate(r.paths.terminal_price);
+  EXPECT_NEAR(m.mean, p0 * std::exp(mu * t), 3 * m.se);
+  std::vector<double> lr(r.paths.terminal_price.size());
+  for (std::size_t i = 0; i < lr.size(); ++i) lr[i] = std::log(r.paths.terminal_price[i] / p0);
+  const auto s = summarize(lr, 0.0, 1.0);
+  EXPECT_NEAR(s.mean, (mu - 0.5 * sigma * sigma) * t, 3 * s.std_error);
+  const double var = s.stdev * s.stdev, var_ref = sigma * sigma * t;
+  EXPECT_NEAR(var, var_ref, 3 * var_ref * std::sqrt(2.0 / static_cast<double>(lr.size() - 1)));
+}
+
+// European call from MC vs Black-Scholes (alvh/options/black.hpp), within 3 SE.
+TEST(SimEngine, EuropeanCallMatchesBlackScholes) {
+  const double s0 = 100, k = 105, r = 0.05, sigma = 0.3, t = 1.0;
+  const auto res = simulate(GbmModel{r, sigma}, carrier(s0), {}, spec(t, 1, 100000, 3));
+  const auto mc = call_price(res, k, r, t);
+  const double bs = options::bsm_price(options::OptionType::Call, s0, k, t, r, 0.0, sigma);
+  EXPECT_NEAR(mc.mean, bs, 3 * mc.se) << "BS " << bs << " MC " << mc.mean << " +- " << mc.se;
+}
+
+// Merton (1976) calls vs the series formula, REFERENCES.md §5b [PY] rows (QuantLib
+// jumpdiffusion.cpp testMerton76, Haug 1998 p. 9). S = 100, r = 0.08, q = 0, mean-zero jumps
+// (k = 0: jump_mean = -delta^2/2). The per-step scheme is exact in distribution.
+TEST(SimEngine, MertonCallsMatchTheSeries) {
+  struct Row {
+    double k, t, lambda, sigma, delta, ref;
+  };
+  const Row rows[] = {{100, 0.25, 1, 0.2165063509, 0.1250000000, 5.8753140278},
+                      {90, 0.50, 10, 0.1250000000, 0.0684653197, 15.4057311913},
+                      {120, 0.10, 1, 0.1250000000, 0.2165063509, 0.2922941738}};
+  for (const auto& row : rows) {
+    const MertonModel m{0.08, row.sigma, row.lambda, -0.5 * row.delta * row.delta, row.delta};
+    const auto res = simulate(m, carrier(100.0), {}, spec(row.t, 2, 100000, 5));
+    const auto mc = call_price(res, row.k, 0.08, row.t);
+    EXPECT_NEAR(mc.mean, row.ref, 3 * mc.se) << "K=" << row.k << " T=" << row.t;
+  }
+}
+
+// Heston vs the semi-analytic price (REFERENCES.md §5a, "Heston 1993 base parameters" [QL]:
+// AnalyticHestonEngine): S = 100, r = q = 0, kappa = 2, theta = v0 = 0.01, vol_of_vol = 0.1,
+// rho = -0.5, T = 0.5; K = 100 -> 2.784057387280, K = 90 -> 10.287936422272. Full-truncation
+// Euler with 100 steps/yr; allowance 3 SE + 0.01 for the discretisation bias.
+TEST(SimEngine, HestonCallsMatchTheSemiAnalyticReference) {
+  const HestonModel h{0.0, 0.01, 2.0, 0.01, 0.1, -0.5};
+  EXPECT_TRUE(feller_satisfied(h));
+  const auto res = simulate(h, carrier(100.0), {}, spec(0.5, 50, 40000, 9));
+  const auto atm = call_price(res, 100.0, 0.0, 0.5);
+  const auto itm = call_price(res, 90.0, 0.0, 0.5);
+  EXPECT_NEAR(atm.mean, 2.784057387280, 3 * atm.se + 0.01);
+  EXPECT_NEAR(itm.mean, 10.287936422272, 3 * itm.se + 0.01);
+}
+
+// v2 LP: E[V(S_T)] = 2 L sqrt(F) exp(-sigma^2 T / 8) (REFERENCES.md §4d: 88.85653189364476 for
+// F = 2000, sigma = 0.8, T = 30/365, L = 1).
+TEST(SimEngine, V2ExpectedValueMatchesClosedForm) {
+  const double p0 = 2000, sigma = 0.8, t = 30.0 / 365.0;
+  const double capital = 2.0 * std::sqrt(p0);  // L = 1
+  const PositionSpec pos{p0, amm::PriceRange::full(), capital, 0.0};
+  const auto res = simulate(GbmModel{0.0, sigma}, pos, {}, spec(t, 1, 100000, 21));
+  EXPECT_NEAR(res.liquidity, 1.0, 1e-12);
+  const auto mc = estimate(res.paths.lp);
+  EXPECT_NEAR(2.0 * std::sqrt(p0) * std::exp(-sigma * sigma * t / 8.0), 88.85653189364476, 1e-9);
+  EXPECT_NEAR(mc.mean, 88.85653189364476, 3 * mc.se);
+}
+
+// v3 LP: E^Q[V(S_T)] = 10.198084561660707 (REFERENCES.md §4f, direct lognormal integration;
+// it equals the Carr-Madan static replication price of the hedge issue). L = 1, [1500, 2500],
+// S0 = F = 2000, sigma = 0.8, T = 30/365, r = 0.
+TEST(SimEngine, V3ExpectedValueMatchesStaticReplication) {
+  const PositionSpec pos{2000.0, {1500.0, 2500.0}, 10.71288563791742, 0.0};  // V(F) with L = 1
+  const auto res = simulate(GbmModel{0.0, 0.8}, pos, {}, spec(30.0 / 365.0, 1, 100000, 4));
+  EXPECT_NEAR(res.liquidity, 1.0, 1e-12);
+  const auto mc = estimate(res.paths.lp);
+  EXPECT_NEAR(mc.mean, 10.198084561660707, 3 * mc.se);
+}
+
+// v2 LVR: rate sigma^2/8 of pool value (Milionis et al. 2022; REFERENCES.md §4d). With the
+// left-point sum, E[LVR] = sum_j sigma^2/8 V0 exp(-sigma^2 t_j/8) dt exactly.
+TEST(SimEngine, V2MeanLvrIsSigmaSquaredOverEight) {
+  const double p0 = 3000, sigma = 0.8, t = 0.25, capital = 1000;
+  const int steps = 24;
+  const PositionSpec pos{p0, amm::PriceRange::full(), capital, 0.0};
+  const auto res = simulate(GbmModel{0.0, sigma}, pos, {}, spec(t, steps, 20000, 8));
+  const double dt = t / steps;
+  double ref = 0.0;
+  for (int j = 0; j < steps; ++j) ref += sigma * sigma / 8.0 * capital * std::exp(-sigma * sigma * j * dt / 8.0) * dt;
+  const auto mc = estimate(res.paths.lvr);
+  EXPECT_NEAR(mc.mean, ref, 3 * mc.se);
+  EXPECT_NEAR(mc.mean / (capital * t), sigma * sigma / 8.0, 0.01 * sigma * sigma / 8.0);
+  // and the LP's expected shortfall to its initial value is the integrated LVR (same order).
+  const auto lp = estimate(res.paths.lp);
+  EXPECT_NEAR(capital - lp.mean, capital * (1.0 - std::exp(-sigma * sigma * t / 8.0)), 3 * lp.se);
+}
+
+// Fees: fee_apr x V x dt while in range. A v2 position is always in range, so with vol 0 the
+// fee is fee_apr x V0 x T exactly.
+TEST(SimEngine, FeesAccrueOnValueWhileInRange) {
+  const PositionSpec v2{3000.0, amm::PriceRange::full(), 1000.0, 0.2};
+  const auto a = simulate(GbmModel{0.0, 0.0}, v2, {}, spec(0.5, 10, 3));
+  EXPECT_NEAR(a.paths.fees[0], 0.2 * 1000.0 * 0.5, 1e-9);
+  EXPECT_DOUBLE_EQ(a.paths.time_in_range[1], 1.0);
+  // A v3 range entirely above the price: never in range, no fees, no LVR.
+  const PositionSpec out{3000.0, {3500.0, 4000.0}, 1000.0, 0.2};
+  const auto b = simulate(GbmModel{0.0, 0.0}, out, {}, spec(0.5, 10, 3));
+  EXPECT_EQ(b.paths.fees[2], 0.0);
+  EXPECT_EQ(b.paths.lvr[2], 0.0);
+  EXPECT_EQ(b.paths.time_in_range[2], 0.0);
+}
+
+// Hedge: a long put expiring at the horizon adds exactly its payoff minus its premium.
+TEST(SimEngine, StaticHedgePaysIntrinsicAtExpiry) {
+  HedgeSpec h;
+  h.legs.push_back({OptionKind::Put, 2800.0, 0.25, 2.0, 150.0});
+  h.legs.push_back({OptionKind::Call, 3400.0, 0.125, -1.0, 40.0});  // short call, expires mid-way
+  const PositionSpec pos{3000.0, {2000.0, 4500.0}, 10000.0, 0.1};
+  const auto r = simulate(GbmModel{0.0, 0.8}, pos, h, spec(0.25, 8, 500, 2));
+  EXPECT_DOUBLE_EQ(h.net_premium(), 2.0 * 150.0 - 40.0);
+  for (std::size_t i = 0; i < 500; ++i) {
+    const double put = 2.0 * std::max(2800.0 - r.paths.terminal_price[i], 0.0);
+    const double diff = r.paths.lp_hedged[i] - r.paths.lp[i] - put + h.net_premium();
+    EXPECT_LE(diff, 1e-9);  // the short call can only cost
+  }
+}
+
+// Legs alive at the horizon are marked with Black-76 at the flat vol: with vol 0 paths the
+// price stays at P0, so the mark is black76(P0, K, expiry - T, vol).
+TEST(SimEngine, LiveLegsAreMarkedWithBlack76) {
+  HedgeSpec h;
+  h.legs.push_back({OptionKind::Put, 2900.0, 0.5, 1.0, 0.0});
+  h.mark_vol = 0.7;
+  const PositionSpec pos{3000.0, amm::PriceRange::full(), 1000.0, 0.0};
+  const auto r = simulate(GbmModel{0.0, 0.0}, pos, h, spec(0.25, 4, 2));
+  const double ref = options::black76_price(options::OptionType::Put, 3000.0, 2900.0, 0.25, 0.7);
+  EXPECT_NEAR(r.paths.lp_hedged[0] - r.paths.lp[0], ref, 1e-9);
+  h.marking = HedgeMarking::Intrinsic;
+  const auto s = simulate(GbmModel{0.0, 0.0}, pos, h, spec(0.25, 4, 2));
+  EXPECT_NEAR(s.paths.lp_hedged[0] - s.paths.lp[0], 0.0, 1e-9);
+}
+
+// A certain scheduled event with a fixed log jump moves every path by exactly that jump.
+TEST(SimEngine, ScheduledEventJumpsOnItsDate) {
+  auto sp = spec(1.0, 12, 4);
+  sp.events.push_back({"upgrade", 0.5, 1.0, std::log(1.1), 0.0});
+  const auto r = simulate(GbmModel{0.0, 0.0}, carrier(3000.0), {}, sp);
+  for (double p : r.paths.terminal_price) EXPECT_NEAR(p, 3300.0, 1e-9);
+  // With probability 0.3 and a random size, the fraction of jumped paths is 0.3 +- 3 SE.
+  auto sp2 = spec(1.0, 12, 20000);
+  sp2.events.push_back({"cpi", 0.25, 0.3, 0.0, 0.1});
+  const auto r2 = simulate(GbmModel{0.0, 0.0}, carrier(3000.0), {}, sp2);
+  double jumped = 0;
+  for (double p : r2.paths.terminal_price) jumped += std::fabs(p - 3000.0) > 1e-9 ? 1.0 : 0.0;
+  EXPECT_NEAR(jumped / 20000.0, 0.3, 3 * std::sqrt(0.3 * 0.7 / 20000.0));
+}
+
+// Regime switching: exp(Q t) of a two-state chain vs its closed form
+// P_01(t) = a/(a+b) (1 - e^{-(a+b) t}); the chain's terminal variance vs the mixture.
+TEST(SimEngine, RegimeTransitionMatrixAndVariance) {
+  const double a = 3.0, b = 9.0, t = 0.1;
+  const auto p = matrix_exp({-a, a, b, -b}, 2, t);
+  EXPECT_NEAR(p[1], a / (a + b) * (1 - std::exp(-(a + b) * t)), 1e-14);
+  EXPECT_NEAR(p[2], b / (a + b) * (1 - std::exp(-(a + b) * t)), 1e-14);
+  // Equal vols in both states: the same law as GBM with that vol.
+  const RegimeModel rm{0.0, {0.6, 0.6}, {-a, a, b, -b}, 0};
+  const auto r = simulate(rm, carrier(100.0), {}, spec(1.0, 16, 20000, 5));
+  const auto g = simulate(GbmModel{0.0, 0.6}, carrier(100.0), {}, spec(1.0, 16, 20000, 5));
+  for (std::size_t i = 0; i < 20000; i += 997)
+    EXPECT_NEAR(r.paths.terminal_price[i], g.paths.terminal_price[i], 1e-9 * g.paths.terminal_price[i]);
+  // Different vols: E[ln P_T] variance = E[integrated variance]; starting in state 0 with
+  // vols (0.3, 1.0) the expected time in state 1 is int_0^T P_01(s) ds.
+  const RegimeModel rm2{0.0, {0.3, 1.0}, {-a, a, b, -b}, 0};
+  const auto r2 = simulate(rm2, carrier(100.0), {}, spec(1.0, 250, 20000, 6));
+  const double k = a + b, T = 1.0;
+  const double time1 = a / k * (T - (1 - std::exp(-k * T)) / k);
+  const double ivar = 0.09 * (T - time1) + 1.0 * time1;
+  std::vector<double> lr;
+  for (double x : r2.paths.terminal_price) lr.push_back(std::log(x / 100.0));
+  const auto s = summarize(lr, 0.0, 1.0);
+  EXPECT_NEAR(s.mean, -0.5 * ivar, 3 * s.std_error + 0.01);
+  EXPECT_NEAR(s.stdev * s.stdev, ivar, 0.05 * ivar);
+}
+
+// Bootstrap: with one very long block and constant returns the path is deterministic.
+TEST(SimEngine, BootstrapReplaysHistoricalReturns) {
+  const double dt = 1.0 / 365.0;
+  BootstrapModel bm{std::vector<double>(50, 0.01), dt, 1e9, false, 0.0};
+  const auto r = simulate(bm, carrier(100.0), {}, spec(10 * dt, 10, 5));
+  for (double p : r.paths.terminal_price) EXPECT_NEAR(p, 100.0 * std::exp(0.1), 1e-9);
+  // Alternating +-x returns, block length 1e9: every path ends at P0 or P0 e^{+-x}.
+  std::vector<double> alt;
+  for (int i = 0; i < 40; ++i) alt.push_back(i % 2 ? -0.02 : 0.02);
+  BootstrapModel bm2{alt, dt, 1e9, false, 0.0};
+  const auto r2 = simulate(bm2, carrier(100.0), {}, spec(11 * dt, 11, 50));
+  for (double p : r2.paths.terminal_price)
+    EXPECT_TRUE(std::fabs(p - 100.0 * std::exp(0.02)) < 1e-9 || std::fabs(p - 100.0 * std::exp(-0.02)) < 1e-9) << p;
+}
+
+// Determinism: bit-identical per-path results for 1, 2, 8 threads and chunk sizes 1, 7, 1000.
+TEST(SimEngine, BitIdenticalAcrossThreadsAndChunks) {
+  const PriceModel models[] = {
+      GbmModel{0.05, 0.8},
+      MertonModel{0.0, 0.5, 3.0, -0.05, 0.1},
+      HestonModel{0.0, 0.5, 2.0, 0.5, 1.5, -0.7},
+      RegimeModel{0.0, {0.4, 1.2}, {-4.0, 4.0, 12.0, -12.0}, 0},
+      BootstrapModel{{0.01, -0.02, 0.03, 0.0, -0.01, 0.02, -0.03}, 1.0 / 365.0, 3.0, false, 0.0},
+  };
+  HedgeSpec h;
+  h.legs.push_back({OptionKind::Put, 2500.0, 0.1, 1.0, 100.0});
+  h.legs.push_back({OptionKind::Call, 3500.0, 0.5, -1.0, 200.0});
+  h.mark_vol = 0.8;
+  const PositionSpec pos{3000.0, {2000.0, 4500.0}, 10000.0, 0.15};
+  for (const auto& m : models) {
+    auto sp = spec(0.25, 13, 1203, 99);
+    sp.events.push_back({"fomc", 0.1, 0.5, -0.02, 0.05});
+    sp.threads = 1;
+    sp.chunk_size = 1000;
+    const auto ref = simulate(m, pos, h, sp);
+    for (int threads : {2, 8})
+      for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{1000}}) {
+        sp.threads = threads;
+        sp.chunk_size = chunk;
+        const auto r = simulate(m, pos, h, sp);
+        EXPECT_EQ(r.paths.terminal_price, ref.paths.terminal_price) << model_name(m) << " " << threads << " " << chunk;
+        EXPECT_EQ(r.paths.lp_hedged, ref.paths.lp_hedged) << model_name(m);
+        EXPECT_EQ(r.paths.lvr, ref.paths.lvr) << model_name(m);
+        EXPECT_EQ(r.paths.fees, ref.paths.fees) << model_name(m);
+      }
+    // A different seed gives different paths.
+    sp.seed = 100;
+    EXPECT_NE(simulate(m, pos, h, sp).paths.terminal_price, ref.paths.terminal_price) << model_name(m);
+  }
+}
+
+TEST(SimEngine, BadInputIsRejectedWithClearErrors) {
+  const PositionSpec pos{3000.0, {2000.0, 4500.0}, 10000.0, 0.0};
+  EXPECT_THROW(simulate(GbmModel{0.0, -0.1}, pos, {}, spec(1, 10, 10)), DomainError);
+  EXPECT_THROW(simulate(GbmModel{0.0, 0.5}, pos, {}, spec(1, 10, 0)), DomainError);
+  EXPECT_THROW(simulate(GbmModel{0.0, 0.5}, pos, {}, spec(1, 0, 10)), DomainError);
+  EXPECT_THROW(simulate(GbmModel{0.0, 0.5}, pos, {}, spec(-1, 10, 10)), DomainError);
+  EXPECT_THROW(simulate(HestonModel{0.0, 0.04, 2.0, 0.04, 0.5, 1.5}, pos, {}, spec(1, 10, 10)), DomainError);
+  EXPECT_THROW(simulate(HestonModel{0.0, 0.04, 2.0, 0.04, 0.5, -1.01}, pos, {}, spec(1, 10, 10)), DomainError);
+  EXPECT_THROW(simulate(RegimeModel{0.0, {0.4, 1.2}, {-4.0, 3.0, 12.0, -12.0}, 0}, pos, {}, spec(1, 10, 10)),
+               DomainError);
+  EXPECT_THROW(simulate(GbmModel{0.0, 0.5}, {3000.0, {4500.0, 2000.0}, 1.0, 0.0}, {}, spec(1, 10, 10)), DomainError);
+  try {
+    simulate(GbmModel{0.0, -0.1}, pos, {}, spec(1, 10, 10));
+  } catch (const DomainError& e) {
+    EXPECT_NE(std::string(e.what()).find("vol"), std::string::npos) << e.what();
+  }
+  // Feller: 2 kappa theta = 0.16 < vol_of_vol^2 = 1 is flagged (the run still works).
+  const HestonModel feller_violated{0.0, 0.04, 2.0, 0.04, 1.0, -0.5};
+  EXPECT_FALSE(feller_satisfied(feller_violated));
+  const auto r = simulate(feller_violated, pos, {}, spec(0.5, 50, 200));
+  for (double p : r.paths.terminal_price) EXPECT_TRUE(std::isfinite(p) && p > 0.0);
+  // A scheduled event after the horizon.
+  auto sp = spec(1, 10, 10);
+  sp.events.push_back({"late", 2.0, 1.0, 0.0, 0.0});
+  EXPECT_THROW(simulate(GbmModel{0.0, 0.5}, pos, {}, sp), DomainError);
+}
+
+}  // namespace
+}  // namespace alvh::sim
