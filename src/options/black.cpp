@@ -10,12 +10,14 @@
 #include <numbers>
 
 #include "alvh/core/error.hpp"
+#include "normal_detail.hpp"
 
 namespace alvh::options {
 namespace {
 
-constexpr double kInvSqrt2Pi = 0.398942280401432677939946059934;  // 1/sqrt(2 pi)
-constexpr double kInvSqrt2 = 0.707106781186547524400844362105;
+using detail::exp_minus_half_square;
+using detail::kInvSqrt2;
+using detail::kInvSqrt2Pi;
 constexpr double kInvSqrtPi = 0.564189583547756286948079451561;
 
 // 32-point Gauss-Laguerre rule (nodes, weights) for int_0^inf e^{-y} f(y) dy, computed with
@@ -54,13 +56,6 @@ constexpr std::array<std::array<double, 2>, 32> kLaguerre32 = {{
     {98.82954286828397, 1.3386169421062562e-42},
     {111.7513980979377, 4.510536193898974e-48}
 }};
-
-// exp(-z^2/2) with z^2 split exactly (fma), so the result carries no z^2 * eps error.
-double exp_minus_half_square(double z) noexcept {
-  const double zz = z * z;
-  const double lo = std::fma(z, z, -zz);
-  return std::exp(-0.5 * zz) * (1.0 - 0.5 * lo);
-}
 
 // Small-t expansion of the OTM normalised price at fixed h = x/s (x < 0), t = s/2:
 //   b = e^{h t} N(h + t) - e^{-h t} N(h - t) = 2 sum_{k odd} c_k t^k,
@@ -103,7 +98,7 @@ double otm_small_t(double h, double t) noexcept {
 //   b = (2 t phi(h)/h^2) int_0^inf e^{-y} (1 + 2y/h^2)^{-3/2} exp(-t^2/(2(1 + 2y/h^2))) dy.
 // The integrand is positive (no cancellation) and smooth on the scale h^2/2; used for
 // |h| >= 4 with t <= |h|/2, where Gauss-Laguerre converges to double precision.
-double otm_laguerre(double h, double t) noexcept {
+double otm_laguerre(double h, double hl, double t) noexcept {
   const double a = 2.0 / (h * h);
   const double ht2 = 0.5 * t * t;
   double sum = 0.0;
@@ -111,7 +106,7 @@ double otm_laguerre(double h, double t) noexcept {
     const double u = 1.0 / (1.0 + a * kLaguerre32[static_cast<std::size_t>(i)][0]);
     sum += kLaguerre32[static_cast<std::size_t>(i)][1] * u * std::sqrt(u) * std::exp(-ht2 * u);
   }
-  const double phi = kInvSqrt2Pi * exp_minus_half_square(h);
+  const double phi = kInvSqrt2Pi * exp_minus_half_square(h, hl);
   return 2.0 * t * phi / (h * h) * sum;
 }
 
@@ -158,8 +153,9 @@ double normalised_black_otm(double x, double s) noexcept {
   const double t = 0.5 * s;
   if (x == 0.0) return std::erf(t * kInvSqrt2);  // N(t) - N(-t)
   const double h = x / s;                         // < 0
+  const double hl = std::fma(-h, s, x) / s;       // x/s = h + hl to ~2 ulp
   const double ah = -h;
-  if (ah >= 4.0 && t <= 0.5 * ah) return otm_laguerre(h, t);
+  if (ah >= 4.0 && t <= 0.5 * ah) return otm_laguerre(h, hl, t);
   // Two-term form b = (1/2) e^{-(h^2+t^2)/2} [erfcx(-(h+t)/sqrt2) - erfcx(-(h-t)/sqrt2)]
   // (Jäckel 2015, eq. (2.4) rewritten with erfcx); both terms are computed to full relative
   // precision, so the only loss is the cancellation A - B, measured by B/A.
@@ -168,7 +164,7 @@ double normalised_black_otm(double x, double s) noexcept {
     const double A = erfcx(-hp * kInvSqrt2);
     const double B = erfcx(-hm * kInvSqrt2);
     if (B < 0.75 * A || ah >= 4.0) {
-      return 0.5 * exp_minus_half_square(h) * exp_minus_half_square(t) * (A - B);
+      return 0.5 * exp_minus_half_square(h, hl) * exp_minus_half_square(t) * (A - B);
     }
     return otm_small_t(h, t);
   }

@@ -1,0 +1,125 @@
+// Implied volatility: REFERENCES.md section 2 rows (exact prices from mpmath at 50 digits,
+// Jäckel 2015 accuracy claim), a round trip over a random grid, bounds errors.
+#include "alvh/options/implied_vol.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+namespace alvh::options {
+namespace {
+
+// REFERENCES.md 2: (type, F, K, T, r, sigma, exact price [PY mpmath 50 digits]). Inverting the
+// exact price must give sigma to 1e-12 relative (QuantLib 1.29 misses this on the deep OTM rows).
+TEST(ImpliedVolReference, Section2Rows) {
+  struct Row {
+    char type;
+    double F, K, T, r, vol, price;
+  };
+  const Row rows[] = {
+      {'C', 100, 100, 1, 0, 0.20, 7.9655674554057967},
+      {'P', 100, 100, 1, 0, 0.20, 7.9655674554057967},
+      {'C', 100, 150, 1, 0, 0.20, 0.19247532329705224},
+      {'C', 100, 200, 1, 0, 0.20, 0.0018862181761500388},
+      {'C', 100, 400, 1, 0, 0.20, 1.1506725945297355e-11},
+      {'P', 100, 50, 1, 0, 0.25, 0.014648530816228033},
+      {'C', 2000, 2100, 1.0 / 365, 0, 0.80, 5.1679363018824049},
+      {'C', 2000, 2000, 1.0 / 8760, 0, 0.80, 6.8198790624643677},
+      {'C', 100, 120, 30, 0, 0.30, 55.070798998831407},
+      {'P', 100, 80, 10, 0.02, 0.05, 0.41320757551525278},
+      {'C', 100, 100, 0.25, 0, 3.00, 54.67452952462636},
+      {'P', 2000, 1000, 7.0 / 365, 0, 1.20, 0.00077394245723214804},
+  };
+  for (const auto& r : rows) {
+    const OptionType t = r.type == 'C' ? OptionType::Call : OptionType::Put;
+    const double D = std::exp(-r.r * r.T);
+    const double iv = implied_vol_black76(t, r.price, r.F, r.K, r.T, D);
+    EXPECT_NEAR(iv / r.vol, 1.0, 1e-12) << r.type << " K=" << r.K << " T=" << r.T;
+    // And our pricer reproduces the exact price (to the 17 digits given).
+    EXPECT_NEAR(black76_price(t, r.F, r.K, r.T, r.vol, D) / r.price, 1.0, 1e-14) << r.type << " K=" << r.K;
+  }
+}
+
+// Round trip price -> vol -> price over |ln(F/K)| <= 5 sd, T in [1 hour, 5 years],
+// vol in [2%, 300%], calls and puts (in and out of the money). Invariant test.
+// Price: 1e-14 relative, plus the unavoidable part vega * ulp(vol) (the vol is a double).
+// Vol: 1e-12 relative wherever the price carries the information, i.e. the relative time
+// value sensitivity vega*vol/price >= 1e-2 (below that, a 1-ulp change of the price moves the
+// vol by more than 1e-14: docs/options.md).
+TEST(ImpliedVolRoundTrip, RandomGridAndIterationCount) {
+  std::mt19937_64 rng(20240514);
+  std::uniform_real_distribution<double> U(0.0, 1.0);
+  int max_iter = 0, n_vol_checked = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const double T = std::exp(std::log(1.0 / 8760) + U(rng) * (std::log(5.0) - std::log(1.0 / 8760)));
+    const double vol = std::exp(std::log(0.02) + U(rng) * (std::log(3.0) - std::log(0.02)));
+    const double sd = vol * std::sqrt(T);
+    const double z = (2 * U(rng) - 1) * 5;
+    const double F = 100 * std::exp(U(rng)), K = F * std::exp(-z * sd), D = std::exp(-0.05 * T);
+    const OptionType t = U(rng) < 0.5 ? OptionType::Call : OptionType::Put;
+    const auto g = black76_greeks(t, F, K, T, vol, D);
+    if (!(g.price > 0)) continue;
+    const double iv = implied_vol_black76(t, g.price, F, K, T, D);
+    const double p2 = black76_price(t, F, K, T, iv, D);
+    const double ulp_vol = std::abs(vol) * std::numeric_limits<double>::epsilon();
+    EXPECT_LE(std::abs(p2 - g.price), 1e-14 * g.price + 4 * g.vega * ulp_vol) << "z=" << z << " sd=" << sd;
+    if (g.vega * vol / g.price >= 1e-2) {
+      ++n_vol_checked;
+      EXPECT_NEAR(iv / vol, 1.0, 1e-12) << "z=" << z << " sd=" << sd << " type=" << int(t);
+    }
+    // Iterations on the normalised out-of-the-money price.
+    int it = 0;
+    const double x = -std::abs(z * sd);
+    normalised_implied_vol(OptionType::Call, normalised_black_otm(x, sd), x, &it);
+    max_iter = std::max(max_iter, it);
+  }
+  EXPECT_GT(n_vol_checked, 14000);  // ~73% of the grid carries the vol to 1e-12
+  EXPECT_LE(max_iter, 3);  // 2 on most inputs, 3 near the money at tiny s (docs/options.md)
+}
+
+TEST(ImpliedVolBounds, TypedErrorsNeverNaN) {
+  // Call below intrinsic, at/above the forward; put above the strike; negative price.
+  EXPECT_THROW(implied_vol_black76(OptionType::Call, 9.0, 110, 100, 1.0), ArbitrageBoundsError);
+  EXPECT_THROW(implied_vol_black76(OptionType::Call, 110.0, 110, 100, 1.0), ArbitrageBoundsError);
+  EXPECT_THROW(implied_vol_black76(OptionType::Put, 100.5, 110, 100, 1.0), ArbitrageBoundsError);
+  EXPECT_THROW(implied_vol_black76(OptionType::Put, -1e-3, 110, 100, 1.0), ArbitrageBoundsError);
+  EXPECT_THROW(implied_vol_black76(OptionType::Put, std::nan(""), 110, 100, 1.0), DomainError);
+  EXPECT_THROW(implied_vol_black76(OptionType::Put, 1.0, 110, 100, 0.0), DomainError);
+  // ArbitrageBoundsError is a DomainError (callers may catch either).
+  EXPECT_THROW((void)implied_vol_black76(OptionType::Call, -1.0, 100, 200, 1.0), DomainError);
+  // Exactly intrinsic: zero vol.
+  EXPECT_EQ(implied_vol_black76(OptionType::Call, 10.0, 110, 100, 1.0), 0.0);
+}
+
+// Inverse (coin) price: IV of V_usd/S equals IV of V_usd (Deribit convention).
+TEST(ImpliedVolInverse, CoinPrice) {
+  const double S = 9348.0, K = 10000, T = 0.1, r = 0.0, q = 0.0, vol = 0.75;
+  const double coin = bsm_greeks(OptionType::Call, S, K, T, r, q, vol, Settlement::Inverse).price;
+  EXPECT_NEAR(coin * S / bsm_price(OptionType::Call, S, K, T, r, q, vol), 1.0, 1e-15);
+  EXPECT_NEAR(implied_vol_bsm(OptionType::Call, coin, S, K, T, r, q, Settlement::Inverse) / vol, 1.0, 1e-13);
+}
+
+TEST(ImpliedVolBatch, MatchesScalarAndNamesBadRow) {
+  std::vector<unsigned char> c = {1, 0, 1};
+  std::vector<double> S = {100, 100, 100}, K = {90, 120, 300}, T = {0.5, 1.0, 0.1}, r = {0.01, 0.02, 0.0},
+                      q = {0, 0.01, 0}, v = {0.2, 0.5, 0.9}, p(3), out(3);
+  for (int i = 0; i < 3; ++i)
+    p[static_cast<std::size_t>(i)] = bsm_price(c[static_cast<std::size_t>(i)] ? OptionType::Call : OptionType::Put,
+                                               S[static_cast<std::size_t>(i)], K[static_cast<std::size_t>(i)],
+                                               T[static_cast<std::size_t>(i)], r[static_cast<std::size_t>(i)],
+                                               q[static_cast<std::size_t>(i)], v[static_cast<std::size_t>(i)]);
+  implied_vol_bsm_batch(c, p, S, K, T, r, q, out);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_NEAR(out[i] / v[i], 1.0, 1e-12);
+  p[1] = 1000;
+  try {
+    implied_vol_bsm_batch(c, p, S, K, T, r, q, out);
+    FAIL() << "expected ArbitrageBoundsError";
+  } catch (const ArbitrageBoundsError& e) {
+    EXPECT_NE(std::string(e.what()).find("row 1"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace alvh::options
