@@ -32,5 +32,7 @@ void bind_errors(py::module_& m);
 // The Python type alvh.Error (valid after bind_errors), base of module-specific error types.
 PyObject* error_type();
 void bind_amm(py::module_& m);
+void bind_options(py::module_& m);
+void bind_amm_exact(py::module_& m);
 
 }  // namespace alvh::python

@@ -13,4 +13,6 @@ PYBIND11_MODULE(_alvh, m) {
   m.attr("__version__") = alvh::kVersion;
   ap::bind_errors(m);
   ap::bind_amm(m);
+  ap::bind_amm_exact(m);
+  ap::bind_options(m);
 }
