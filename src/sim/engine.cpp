@@ -14,6 +14,7 @@
 #include "alvh/options/black.hpp"
 #include "alvh/sim/normal.hpp"
 #include "alvh/sim/philox.hpp"
+#include "alvh/sim/simd_kernels.hpp"
 
 namespace alvh::sim {
 
@@ -51,6 +52,7 @@ constexpr std::array<Draw, 3> draws() {
 }
 
 struct Context {
+  bool simd = true;
   std::uint64_t paths = 0;
   int steps = 0;
   double dt = 0.0, sqrt_dt = 0.0, t_years = 0.0;
@@ -66,7 +68,7 @@ struct Context {
   // events
   std::vector<ScheduledEvent> events;
   std::vector<int> event_step;
-  std::vector<int> step_has_extra;  // 1 if an event or a leg expiry falls in the step
+  std::vector<std::uint8_t> step_has_extra;  // 1 if an event or a leg expiry falls in the step
   // regime: cumulative rows of exp(Q dt)
   std::vector<double> regime_cum;
   int regime_n = 0;
@@ -76,16 +78,77 @@ struct Context {
 };
 
 struct Scratch {
-  std::vector<double> logp, var, fees, lvr, cash;
+  std::vector<double> logp, var, fees, lvr, cash, in_range;
   std::vector<std::int32_t> state;
-  std::vector<std::uint32_t> in_range;
   std::array<std::array<std::vector<double>, kLanes>, 3> rnd;
   explicit Scratch(std::size_t c) {
-    for (auto* v : {&logp, &var, &fees, &lvr, &cash}) v->assign(c, 0.0);
+    for (auto* v : {&logp, &var, &fees, &lvr, &cash, &in_range}) v->assign(c, 0.0);
     state.assign(c, 0);
-    in_range.assign(c, 0);
     for (auto& s : rnd)
       for (auto& l : s) l.assign(c, 0.0);
+  }
+};
+
+// Scheduled events of step j (in calendar order), then the legs expiring at its end, for one path.
+void apply_step_extras(const Context& cx, int j, std::uint64_t path, double& logp, double& cash) {
+  for (std::size_t e = 0; e < cx.events.size(); ++e) {
+    if (cx.event_step[e] != j) continue;
+    const auto& ev = cx.events[e];
+    const auto r = philox4x32(philox_counter(path, kStreamEventBase + static_cast<std::uint32_t>(e), 0), cx.key);
+    if (uniform_open(r[0]) < ev.probability) logp += ev.jump_mean + ev.jump_stdev * inverse_normal_cdf(uniform_open(r[1]));
+  }
+  for (std::size_t k = 0; k < cx.legs.size(); ++k)
+    if (cx.leg_step[k] == j) cash += leg_payoff(cx.legs[k], std::exp(logp));
+}
+
+// Horizon: values, hedge marks, per-path outputs.
+void finish_chunk(const Context& cx, const Scratch& sc, std::uint64_t first, std::size_t count, PathOutcomes& out) {
+  const double L = cx.L, sa = cx.sa, sb = cx.sb, inv_sb = cx.inv_sb;
+  const double* logp = sc.logp.data();
+  const double* fees = sc.fees.data();
+  const double* lvr = sc.lvr.data();
+  const double* cash = sc.cash.data();
+  const double* in_range = sc.in_range.data();
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto g = static_cast<std::size_t>(first + i);
+    const double p = std::exp(logp[i]);
+    const double s = std::clamp(std::sqrt(p), sa, sb);
+    const double v = L * (s - sa) + L * (1.0 / s - inv_sb) * p;
+    const double hodl = cx.x0 * p + cx.y0;
+    double marks = 0.0;
+    for (std::size_t k = 0; k < cx.legs.size(); ++k) {
+      if (cx.leg_step[k] >= 0) continue;
+      const auto& leg = cx.legs[k];
+      if (cx.marking == HedgeMarking::Intrinsic) {
+        marks += leg_payoff(leg, p);
+      } else {
+        const auto type = leg.kind == OptionKind::Call ? options::OptionType::Call : options::OptionType::Put;
+        marks += leg.quantity * options::black76_price(type, p, leg.strike, leg.expiry_years - cx.t_years, cx.mark_vol);
+      }
+    }
+    out.terminal_price[g] = p;
+    out.hodl[g] = hodl;
+    out.lp[g] = v + fees[i];
+    out.lp_hedged[g] = v + fees[i] + cash[i] + marks - cx.net_premium;
+    out.fees[g] = fees[i];
+    out.lvr[g] = lvr[i];
+    out.il[g] = v / hodl - 1.0;
+    out.time_in_range[g] = in_range[i] / static_cast<double>(cx.steps);
+  }
+}
+
+struct SimdHook {
+  const Context* cx;
+  double* cash;
+  std::size_t count;
+  static void call(void* self, int j, std::uint64_t first_lane_path, std::size_t local_base, double* logp,
+                   std::size_t lanes) {
+    const auto& h = *static_cast<SimdHook*>(self);
+    for (std::size_t k = 0; k < lanes; ++k) {
+      double cash = 0.0;  // lanes past the chunk end are real paths of no interest: computed, not stored
+      apply_step_extras(*h.cx, j, first_lane_path + k, logp[k], cash);
+      if (local_base + k < h.count) h.cash[local_base + k] += cash;
+    }
   }
 };
 
@@ -98,7 +161,7 @@ void run_chunk(const M& m, const Context& cx, Scratch& sc, std::uint64_t first, 
   double* __restrict lvr = sc.lvr.data();
   double* __restrict cash = sc.cash.data();
   std::int32_t* __restrict state = sc.state.data();
-  std::uint32_t* __restrict in_range = sc.in_range.data();
+  double* __restrict in_range = sc.in_range.data();
   const double dt = cx.dt, sqdt = cx.sqrt_dt;
 
   double var0 = 0.0;
@@ -113,9 +176,36 @@ void run_chunk(const M& m, const Context& cx, Scratch& sc, std::uint64_t first, 
     var[i] = var0;
     fees[i] = lvr[i] = cash[i] = 0.0;
     state[i] = state0;
-    in_range[i] = 0;
+    in_range[i] = 0.0;
   }
 
+  if constexpr (std::is_same_v<M, GbmModel>) {
+    if (cx.simd) {
+      SimdHook hook{&cx, cash, count};
+      simd::GbmLpParams p;
+      p.first_path = first;
+      p.count = count;
+      p.steps = cx.steps;
+      p.key = cx.key;
+      p.log_p0 = cx.log_p0;
+      p.drift_dt = (m.drift - 0.5 * m.vol * m.vol) * dt;
+      p.vol_sqdt = m.vol * sqdt;
+      p.L = cx.L;
+      p.pa = cx.pa;
+      p.pb = cx.pb;
+      p.sa = cx.sa;
+      p.sb = cx.sb;
+      p.inv_sb = cx.inv_sb;
+      p.fee_dt = cx.fee_dt;
+      p.lvr_dt = 0.25 * cx.L * dt * m.vol * m.vol;
+      p.step_has_extra = cx.step_has_extra.data();
+      p.extra = &SimdHook::call;
+      p.extra_ctx = &hook;
+      simd::gbm_lp_paths(p, {logp, fees, lvr, in_range});
+      finish_chunk(cx, sc, first, count, out);
+      return;
+    }
+  }
   // Model constants, hoisted out of the step loop.
   double drift_dt = 0.0, vol_sqdt = 0.0;
   if constexpr (std::is_same_v<M, GbmModel>) {
@@ -168,7 +258,7 @@ void run_chunk(const M& m, const Context& cx, Scratch& sc, std::uint64_t first, 
         const double v = L * (s - sa) + L * (1.0 / s - inv_sb) * p;  // x P + y (whitepaper 6.29-6.30)
         fees[i] += inr ? fee_dt * v : 0.0;
         lvr[i] += inr ? lvr_k * std::max(var[i], 0.0) * sp : 0.0;  // sigma^2 L sqrt(P)/4 dt
-        in_range[i] += inr ? 1u : 0u;
+        in_range[i] += inr ? 1.0 : 0.0;
       }
       // Model step.
       if constexpr (std::is_same_v<M, GbmModel>) {
@@ -217,55 +307,15 @@ void run_chunk(const M& m, const Context& cx, Scratch& sc, std::uint64_t first, 
           logp[i] += cx.boot_returns[static_cast<std::size_t>(idx)];
         }
       }
-      if (cx.step_has_extra[static_cast<std::size_t>(j)]) {
-        // Scheduled events of this step, then legs expiring at its end.
-        for (std::size_t e = 0; e < cx.events.size(); ++e) {
-          if (cx.event_step[e] != j) continue;
-          const auto& ev = cx.events[e];
-          for (std::size_t i = 0; i < count; ++i) {
-            const auto r = philox4x32(philox_counter(first + i, kStreamEventBase + static_cast<std::uint32_t>(e), 0), cx.key);
-            if (uniform_open(r[0]) < ev.probability)
-              logp[i] += ev.jump_mean + ev.jump_stdev * inverse_normal_cdf(uniform_open(r[1]));
-          }
-        }
-        for (std::size_t k = 0; k < cx.legs.size(); ++k) {
-          if (cx.leg_step[k] != j) continue;
-          for (std::size_t i = 0; i < count; ++i) cash[i] += leg_payoff(cx.legs[k], std::exp(logp[i]));
-        }
-      }
+      if (cx.step_has_extra[static_cast<std::size_t>(j)])
+        for (std::size_t i = 0; i < count; ++i) apply_step_extras(cx, j, first + i, logp[i], cash[i]);
     }
   }
   (void)kStreamDiffusion;
   (void)kStreamAux1;
   (void)kStreamAux2;
 
-  // Horizon: values, hedge marks, per-path outputs.
-  for (std::size_t i = 0; i < count; ++i) {
-    const auto g = static_cast<std::size_t>(first + i);
-    const double p = std::exp(logp[i]);
-    const double s = std::clamp(std::sqrt(p), sa, sb);
-    const double v = L * (s - sa) + L * (1.0 / s - inv_sb) * p;
-    const double hodl = cx.x0 * p + cx.y0;
-    double marks = 0.0;
-    for (std::size_t k = 0; k < cx.legs.size(); ++k) {
-      if (cx.leg_step[k] >= 0) continue;
-      const auto& leg = cx.legs[k];
-      if (cx.marking == HedgeMarking::Intrinsic) {
-        marks += leg_payoff(leg, p);
-      } else {
-        const auto type = leg.kind == OptionKind::Call ? options::OptionType::Call : options::OptionType::Put;
-        marks += leg.quantity * options::black76_price(type, p, leg.strike, leg.expiry_years - cx.t_years, cx.mark_vol);
-      }
-    }
-    out.terminal_price[g] = p;
-    out.hodl[g] = hodl;
-    out.lp[g] = v + fees[i];
-    out.lp_hedged[g] = v + fees[i] + cash[i] + marks - cx.net_premium;
-    out.fees[g] = fees[i];
-    out.lvr[g] = lvr[i];
-    out.il[g] = v / hodl - 1.0;
-    out.time_in_range[g] = static_cast<double>(in_range[i]) / static_cast<double>(cx.steps);
-  }
+  finish_chunk(cx, sc, first, count, out);
 }
 
 }  // namespace
@@ -292,6 +342,7 @@ SimulationResult simulate(const PriceModel& model, const PositionSpec& pos, cons
   }
 
   Context cx;
+  cx.simd = spec.simd;
   cx.paths = spec.paths;
   cx.steps = spec.steps;
   cx.t_years = spec.t_years;

@@ -304,3 +304,29 @@ TEST(SimEngine, BadInputIsRejectedWithClearErrors) {
 
 }  // namespace
 }  // namespace alvh::sim
+
+namespace alvh::sim {
+namespace {
+
+// The GBM SIMD kernel against its scalar twin, with events and hedge expiries in the loop.
+TEST(SimEngine, GbmSimdKernelMatchesScalarTwin) {
+  HedgeSpec h;
+  h.legs.push_back({OptionKind::Put, 2500.0, 0.1, 1.0, 100.0});
+  const PositionSpec pos{3000.0, {2000.0, 4500.0}, 10000.0, 0.15};
+  auto sp = spec(0.25, 30, 1001, 7);
+  sp.events.push_back({"fomc", 0.1, 0.5, -0.02, 0.05});
+  sp.chunk_size = 100;
+  const auto a = simulate(GbmModel{0.05, 0.8}, pos, h, sp);
+  sp.simd = false;
+  const auto b = simulate(GbmModel{0.05, 0.8}, pos, h, sp);
+  for (std::size_t i = 0; i < 1001; ++i) {
+    EXPECT_NEAR(a.paths.terminal_price[i], b.paths.terminal_price[i], 1e-12 * b.paths.terminal_price[i]);
+    EXPECT_NEAR(a.paths.lp_hedged[i], b.paths.lp_hedged[i], 1e-9);
+    EXPECT_NEAR(a.paths.lvr[i], b.paths.lvr[i], 1e-9);
+    EXPECT_NEAR(a.paths.fees[i], b.paths.fees[i], 1e-9);
+    EXPECT_EQ(a.paths.time_in_range[i], b.paths.time_in_range[i]);
+  }
+}
+
+}  // namespace
+}  // namespace alvh::sim

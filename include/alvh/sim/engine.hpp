@@ -61,6 +61,9 @@ struct SimulationSpec {
   int threads = 0;                // 0 = all hardware threads
   std::size_t chunk_size = 1024;  // paths per chunk (results do not depend on it)
   std::vector<ScheduledEvent> events;
+  // GBM runs through the Highway kernel (simd_kernels.hpp); false selects its scalar twin
+  // (same draws, same formulas; results agree to rounding, ~1e-13 relative).
+  bool simd = true;
 };
 
 // Per-path outcomes at the horizon, indexed by path number.

@@ -1,0 +1,153 @@
+// Scenario-engine benchmarks (docs/bench/sim.md; the numpy peer runs in the same session via
+// bench/run_sim_peers.sh).
+//  - BM_GbmLpMirror: exactly the peer's loop (GBM log step, clamp to the range, v3 LP value,
+//    accumulate) for paths x steps, on `threads` cores. Counter: path-steps/s.
+//  - BM_EngineGbmLp: the full engine (simulate(): fees, LVR, time in range, HODL, per-path
+//    outputs) on the same setup.
+//  - BM_EuropeanAlvh / BM_EuropeanQuantLib: paths/s for a plain European call (S 100, K 105,
+//    r 5%, vol 30%, T 1) at the same sample count, hence the same standard error (reported as
+//    the counter "se"); QuantLib's MCEuropeanEngine<PseudoRandom> with one time step.
+#include <benchmark/benchmark.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <cmath>
+#include <vector>
+
+#include "alvh/sim/engine.hpp"
+#include "alvh/sim/simd_kernels.hpp"
+#include "alvh/sim/statistics.hpp"
+
+#ifdef ALVH_HAVE_QUANTLIB
+#include <ql/exercise.hpp>
+#include <ql/instruments/vanillaoption.hpp>
+#include <ql/pricingengines/vanilla/mceuropeanengine.hpp>
+#include <ql/processes/blackscholesprocess.hpp>
+#include <ql/quotes/simplequote.hpp>
+#include <ql/settings.hpp>
+#include <ql/termstructures/volatility/equityfx/blackconstantvol.hpp>
+#include <ql/termstructures/yield/flatforward.hpp>
+#include <ql/time/calendars/nullcalendar.hpp>
+#include <ql/time/daycounters/actual365fixed.hpp>
+#endif
+
+namespace {
+
+using namespace alvh;
+
+// The peer's setup: price 3000, vol 0.8, T 1, range [2000, 4500], L = 1.
+constexpr double kP0 = 3000, kVol = 0.8, kT = 1.0, kPa = 2000, kPb = 4500;
+
+void BM_GbmLpMirror(benchmark::State& state) {
+  const auto paths = static_cast<std::size_t>(state.range(0));
+  const int steps = static_cast<int>(state.range(1));
+  const int threads = static_cast<int>(state.range(2));
+  const double dt = kT / steps;
+  const std::size_t chunk = 4096, nchunks = (paths + chunk - 1) / chunk;
+  std::vector<double> partial(nchunks);
+  tbb::task_arena arena(threads);
+  double mean = 0;
+  for (auto _ : state) {
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nchunks, 1), [&](const tbb::blocked_range<std::size_t>& r) {
+        for (std::size_t c = r.begin(); c != r.end(); ++c)
+          partial[c] = sim::simd::gbm_lp_mirror_sum(c * chunk, std::min(chunk, paths - c * chunk), steps,
+                                                    sim::philox_key(7), std::log(kP0), -0.5 * kVol * kVol * dt,
+                                                    kVol * std::sqrt(dt), 1.0, std::sqrt(kPa), std::sqrt(kPb));
+      });
+    });
+    double s = 0;
+    for (double x : partial) s += x;  // chunk order: deterministic
+    mean = s / static_cast<double>(paths) / steps;
+    benchmark::DoNotOptimize(mean);
+  }
+  state.counters["path_steps_per_s"] =
+      benchmark::Counter(static_cast<double>(paths) * steps, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["mean_value"] = mean;
+  state.SetLabel(sim::simd::target_name());
+}
+BENCHMARK(BM_GbmLpMirror)->Args({200000, 365, 2})->Args({200000, 365, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_EngineGbmLp(benchmark::State& state) {
+  sim::SimulationSpec spec;
+  spec.paths = static_cast<std::uint64_t>(state.range(0));
+  spec.steps = static_cast<int>(state.range(1));
+  spec.threads = static_cast<int>(state.range(2));
+  spec.t_years = kT;
+  spec.seed = 7;
+  spec.simd = state.range(3) != 0;
+  const sim::PositionSpec pos{kP0, {kPa, kPb}, 100000.0, 0.2};
+  for (auto _ : state) {
+    auto r = sim::simulate(sim::GbmModel{0.0, kVol}, pos, {}, spec);
+    benchmark::DoNotOptimize(r.paths.lp.data());
+  }
+  state.counters["path_steps_per_s"] = benchmark::Counter(static_cast<double>(spec.paths) * spec.steps,
+                                                          benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel(spec.simd ? "simd" : "scalar twin");
+}
+BENCHMARK(BM_EngineGbmLp)
+    ->Args({200000, 365, 2, 1})
+    ->Args({200000, 365, 1, 1})
+    ->Args({50000, 365, 2, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+constexpr double kS = 100, kK = 105, kR = 0.05, kSigma = 0.3, kTe = 1.0;
+
+void BM_EuropeanAlvh(benchmark::State& state) {
+  sim::SimulationSpec spec;
+  spec.paths = static_cast<std::uint64_t>(state.range(0));
+  spec.steps = 1;  // exact log step
+  spec.threads = static_cast<int>(state.range(1));
+  spec.t_years = kTe;
+  spec.seed = 42;
+  const sim::PositionSpec carrier{kS, amm::PriceRange::full(), 1.0, 0.0};
+  double price = 0, se = 0;
+  std::vector<double> pay(spec.paths);
+  for (auto _ : state) {
+    const auto r = sim::simulate(sim::GbmModel{kR, kSigma}, carrier, {}, spec);
+    const double df = std::exp(-kR * kTe);
+    for (std::size_t i = 0; i < pay.size(); ++i) pay[i] = df * std::max(r.paths.terminal_price[i] - kK, 0.0);
+    const auto s = sim::summarize(pay, 0.0, 1.0, {});
+    price = s.mean;
+    se = s.std_error;
+  }
+  state.counters["paths_per_s"] =
+      benchmark::Counter(static_cast<double>(spec.paths), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["price"] = price;
+  state.counters["se"] = se;
+}
+BENCHMARK(BM_EuropeanAlvh)->Args({1000000, 2})->Args({1000000, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+#ifdef ALVH_HAVE_QUANTLIB
+void BM_EuropeanQuantLib(benchmark::State& state) {
+  using namespace QuantLib;
+  const auto samples = static_cast<Size>(state.range(0));
+  const Date today(15, May, 2024);
+  Settings::instance().evaluationDate() = today;
+  const DayCounter dc = Actual365Fixed();
+  auto spot = ext::make_shared<SimpleQuote>(kS);
+  Handle<YieldTermStructure> r(ext::make_shared<FlatForward>(today, kR, dc));
+  Handle<YieldTermStructure> q(ext::make_shared<FlatForward>(today, 0.0, dc));
+  Handle<BlackVolTermStructure> vol(ext::make_shared<BlackConstantVol>(today, NullCalendar(), kSigma, dc));
+  auto process = ext::make_shared<BlackScholesMertonProcess>(Handle<Quote>(spot), q, r, vol);
+  VanillaOption option(ext::make_shared<PlainVanillaPayoff>(Option::Call, kK),
+                       ext::make_shared<EuropeanExercise>(today + 365));
+  double price = 0, se = 0;
+  for (auto _ : state) {
+    option.setPricingEngine(
+        MakeMCEuropeanEngine<PseudoRandom>(process).withSteps(1).withSamples(samples).withSeed(42));
+    price = option.NPV();
+    se = option.errorEstimate();
+  }
+  state.counters["paths_per_s"] =
+      benchmark::Counter(static_cast<double>(samples), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["price"] = price;
+  state.counters["se"] = se;
+}
+BENCHMARK(BM_EuropeanQuantLib)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
+#endif
+
+}  // namespace
+
+BENCHMARK_MAIN();
