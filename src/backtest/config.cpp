@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 #include <variant>
 
+#include "alvh/backtest/backtest.hpp"
 #include "alvh/core/error.hpp"
 
 namespace alvh::backtest {
@@ -368,6 +369,7 @@ void validate(const BacktestConfig& c) {
   pos(c.metrics.regime_window_days, "metrics.regime_window_days");
   parse_bar_interval(c.bars);
   require(!c.strategies.empty(), "strategies", "at least one strategy", 0);
+  for (const auto& s : c.strategies) parse_strategy(s);
 }
 
 std::string to_toml(const BacktestConfig& cfg) {
