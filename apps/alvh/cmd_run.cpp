@@ -81,7 +81,7 @@ void load_config(const std::string& path, RunArgs& a, const std::function<bool(c
   try {
     tbl = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    throw InputError(path, e.source().begin.line, "", std::string(e.description()));
+    throw InputError(path, e.source().begin.line, "(TOML syntax)", std::string(e.description()));
   }
   auto fail = [&](const std::string& key, const std::string& msg, const toml::node* n) -> void {
     throw InputError(path, n ? n->source().begin.line : 0, key, msg);
