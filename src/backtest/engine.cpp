@@ -57,6 +57,24 @@ constexpr double kYearSeconds = 365.0 * 86400.0;
 constexpr int kMaxOptions = 96;
 using options::OptionType;
 
+}  // namespace
+
+// Black-76 for marking in the hot loop: F N(d1) - K N(d2) with N from std::erfc. Accurate to
+// ~1e-15 x F in absolute terms, which is what a NAV needs; options::black76_price (Jäckel's
+// normalised form, accurate in relative terms far out of the money) is ~10x slower on short-dated
+// deep OTM strikes, which a strip holds every bar. Tested against it in tests/backtest.
+double black76_mark(options::OptionType type, double F, double K, double T, double vol, double disc) {
+  const double s = vol * std::sqrt(T);
+  if (!(s > 1e-12)) return disc * std::max(type == options::OptionType::Call ? F - K : K - F, 0.0);
+  const double d1 = std::log(F / K) / s + 0.5 * s, d2 = d1 - s;
+  constexpr double r2 = 0.70710678118654752440;
+  const double v = type == options::OptionType::Call ? F * 0.5 * std::erfc(-d1 * r2) - K * 0.5 * std::erfc(-d2 * r2)
+                                                     : K * 0.5 * std::erfc(d2 * r2) - F * 0.5 * std::erfc(d1 * r2);
+  return disc * std::max(v, 0.0);
+}
+
+namespace {
+
 struct OptionPos {
   OptionType type;
   double strike;
@@ -64,6 +82,7 @@ struct OptionPos {
   double qty;   // + long
   double mark;  // model value per unit at the last mark
   std::uint8_t layer, rung;
+  double log_strike;
 };
 
 // The market model at the close of bar i: everything a strategy may look at.
@@ -71,6 +90,7 @@ struct Market {
   std::size_t i;
   std::int64_t t;
   double S, S_prev, dt;  // dt in years since the previous bar
+  double log_S;
   double iv, rv;
   double rsi;
   double macd_hist;
@@ -111,14 +131,28 @@ class Engine {
   double mark(const OptionPos& o, const Market& m) const {
     const double T = static_cast<double>(o.expiry - m.t) / kYearSeconds;
     if (T <= 0) return o.type == OptionType::Call ? std::max(m.S - o.strike, 0.0) : std::max(o.strike - m.S, 0.0);
-    const double disc = std::exp(-c_.marking.rate * T);
-    return options::black76_price(o.type, m.S / disc, o.strike, T, m.iv, disc);
+    if (c_.marking.rate != 0.0) {
+      const double disc = std::exp(-c_.marking.rate * T);
+      return black76_mark(o.type, m.S / disc, o.strike, T, m.iv, disc);
+    }
+    // r = 0: F = S; ln(F/K) from the bar's ln S and the option's cached ln K (same formula as black76_mark)
+    const double sd = m.iv * std::sqrt(T);
+    if (!(sd > 1e-12)) return std::max(o.type == OptionType::Call ? m.S - o.strike : o.strike - m.S, 0.0);
+    const double d1 = (m.log_S - o.log_strike) / sd + 0.5 * sd, d2 = d1 - sd;
+    constexpr double r2 = 0.70710678118654752440;
+    const double v = o.type == OptionType::Call
+                         ? m.S * 0.5 * std::erfc(-d1 * r2) - o.strike * 0.5 * std::erfc(-d2 * r2)
+                         : o.strike * 0.5 * std::erfc(d2 * r2) - m.S * 0.5 * std::erfc(d1 * r2);
+    return std::max(v, 0.0);
   }
+  // Spot gamma of Black-76 with F = S/disc: disc phi(d1)/(F s) * (dF/dS)^2 = phi(d1)/(S s) (Black 1976).
   double gamma(const OptionPos& o, const Market& m) const {
     const double T = static_cast<double>(o.expiry - m.t) / kYearSeconds;
-    if (T <= 0) return 0.0;
-    const double disc = std::exp(-c_.marking.rate * T);
-    return options::black76_greeks(o.type, m.S / disc, o.strike, T, m.iv, disc).gamma * disc;
+    const double s = m.iv * std::sqrt(T);
+    if (T <= 0 || !(s > 1e-12)) return 0.0;
+    const double F = m.S * std::exp(c_.marking.rate * T);
+    const double d1 = std::log(F / o.strike) / s + 0.5 * s;
+    return 0.3989422804014327 * std::exp(-0.5 * d1 * d1) / (m.S * s);
   }
   double option_unit_cost(double mid, const Market& m) const {  // half-spread + fee per unit traded
     return c_.costs.option_half_spread * mid + std::min(c_.costs.option_fee_underlying * m.S, c_.costs.option_fee_cap * mid);
@@ -247,7 +281,7 @@ void Engine::move(Book& k, const Market& m) {
 int Engine::add_option(Book& k, const Market& m, OptionType type, double K, std::int64_t expiry, std::uint8_t layer,
                        std::uint8_t rung) {
   if (k.nopt >= kMaxOptions) return -1;
-  OptionPos o{type, K, expiry, 0.0, 0.0, layer, rung};
+  OptionPos o{type, K, expiry, 0.0, 0.0, layer, rung, std::log(K)};
   o.mark = mark(o, m);
   k.opt[static_cast<std::size_t>(k.nopt)] = o;
   return k.nopt++;
@@ -604,6 +638,7 @@ BacktestResult Engine::run(const ProgressFn& progress) {
     m.i = i;
     m.t = b_.time[i] + static_cast<std::int64_t>(b_.bar_seconds);  // decisions at the bar close
     m.S = b_.close[i];
+    m.log_S = std::log(m.S);
     m.S_prev = i > 0 ? b_.close[i - 1] : b_.close[0];
     m.dt = i > 0 ? static_cast<double>(b_.time[i] - b_.time[i - 1]) / kYearSeconds : 0.0;
     // signals: updated with bar i only (the strategy never sees bar i+1)

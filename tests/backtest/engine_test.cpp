@@ -231,3 +231,15 @@ TEST(BacktestEngine, DeterministicForSeed) {
   const auto z = run_backtest(BacktestConfig{}, short_history(3, 60));
   for (std::size_t s = 0; s < a.strategies.size(); ++s) EXPECT_EQ(a.strategies[s].nav, z.strategies[s].nav);
 }
+
+TEST(BacktestEngine, MarkingBlack76MatchesOptionsModule) {  // erfc form vs options::black76_price (Jäckel)
+  using alvh::options::OptionType;
+  for (auto type : {OptionType::Call, OptionType::Put})
+    for (double K : {500.0, 1500.0, 2000.0, 2600.0, 6000.0})
+      for (double T : {1.0 / 365 / 24, 7.0 / 365, 0.25, 2.0})
+        for (double vol : {0.05, 0.8, 2.0}) {
+          const double F = 2000, disc = 0.99;
+          const double ref = alvh::options::black76_price(type, F, K, T, vol, disc);
+          EXPECT_NEAR(black76_mark(type, F, K, T, vol, disc), ref, 1e-12 * F) << K << " " << T << " " << vol;
+        }
+}

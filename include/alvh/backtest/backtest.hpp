@@ -15,6 +15,7 @@
 
 #include "alvh/backtest/bars.hpp"
 #include "alvh/backtest/config.hpp"
+#include "alvh/options/black.hpp"
 
 namespace alvh::backtest {
 
@@ -107,6 +108,9 @@ struct BacktestResult {
 using ProgressFn = std::function<void(std::size_t done, std::size_t total)>;
 
 BacktestResult run_backtest(const BacktestConfig& cfg, const BarSeries& bars, const ProgressFn& progress = {});
+
+// Black-76 price used to mark options every bar (erfc form, absolute accuracy ~1e-15 x forward).
+double black76_mark(options::OptionType type, double forward, double strike, double t_years, double vol, double discount);
 
 // Bars for a config: the data file (resampled to cfg.bars, IV joined) or the synthetic history.
 BarSeries bars_for_config(const BacktestConfig& cfg);
