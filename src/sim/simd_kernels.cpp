@@ -136,6 +136,9 @@ void GbmLpPaths(const GbmLpParams& p, const GbmLpOutputs& out) {
   const VD L = hn::Set(d, p.L), pa = hn::Set(d, p.pa), pb = hn::Set(d, p.pb), sa = hn::Set(d, p.sa),
            sb = hn::Set(d, p.sb), inv_sb = hn::Set(d, p.inv_sb), fee_dt = hn::Set(d, p.fee_dt),
            lvr_dt = hn::Set(d, p.lvr_dt), one = hn::Set(d, 1.0);
+  // Value per unit price below the range and the value above it (unused lanes for v2).
+  const VD below = hn::Set(d, p.sa > 0.0 ? p.L * (1.0 / p.sa - p.inv_sb) : 0.0);
+  const VD above = hn::Set(d, std::isinf(p.sb) ? 0.0 : p.L * (p.sb - p.sa));
   HWY_ALIGN double buf[4][hn::MaxLanes(d)];
   const int blocks = (p.steps + 3) / 4;
   for (std::size_t v = 0; v < p.count; v += N) {
@@ -151,8 +154,11 @@ void GbmLpPaths(const GbmLpParams& p, const GbmLpOutputs& out) {
         const VD sp = hn::Exp(d, hn::Mul(half, logp));
         const VD price = hn::Mul(sp, sp);
         const auto in = hn::And(hn::Gt(price, pa), hn::Lt(price, pb));
-        const VD s = hn::Min(hn::Max(sp, sa), sb);
-        const VD value = hn::MulAdd(hn::Mul(L, hn::Sub(hn::Div(one, s), inv_sb)), price, hn::Mul(L, hn::Sub(s, sa)));
+        // In range V = L (2 sqrt(P) - sa - P/sb); below it all X: V = L (1/sa - 1/sb) P; above it
+        // all Y: V = L (sb - sa). Same value as the clamped formula, without a division.
+        const VD v_in = hn::Mul(L, hn::Sub(hn::Sub(hn::Add(sp, sp), sa), hn::Mul(price, inv_sb)));
+        const VD value = hn::IfThenElse(in, v_in,
+                                        hn::IfThenElse(hn::Le(price, pa), hn::Mul(below, price), above));
         fees = hn::Add(fees, hn::IfThenElseZero(in, hn::Mul(fee_dt, value)));
         lvr = hn::Add(lvr, hn::IfThenElseZero(in, hn::Mul(lvr_dt, sp)));
         inr = hn::Add(inr, hn::IfThenElseZero(in, one));
@@ -182,7 +188,7 @@ double GbmLpMirrorSum(std::uint64_t first, std::size_t count, int steps, PhiloxK
   const DU du;
   const std::size_t N = hn::Lanes(d);
   const VD drift = hn::Set(d, drift_dt), vsd = hn::Set(d, vol_sqdt), half = hn::Set(d, 0.5), L = hn::Set(d, Lq),
-           sa = hn::Set(d, sa_), sb = hn::Set(d, sb_), inv_sb = hn::Set(d, 1.0 / sb_), one = hn::Set(d, 1.0);
+           sa = hn::Set(d, sa_), sb = hn::Set(d, sb_), inv_sb = hn::Set(d, 1.0 / sb_);
   HWY_ALIGN double buf[hn::MaxLanes(d)];
   const int blocks = (steps + 3) / 4;
   double total = 0.0;
@@ -195,8 +201,8 @@ double GbmLpMirrorSum(std::uint64_t first, std::size_t count, int steps, PhiloxK
       for (int lane = 0; lane < 4 && 4 * b + lane < steps; ++lane) {
         logp = hn::Add(logp, hn::MulAdd(vsd, z[lane], drift));
         const VD s = hn::Min(hn::Max(hn::Exp(d, hn::Mul(half, logp)), sa), sb);
-        const VD price = hn::Mul(s, s);
-        acc = hn::Add(acc, hn::Mul(L, hn::MulAdd(price, hn::Sub(hn::Div(one, s), inv_sb), hn::Sub(s, sa))));
+        // L (s^2 (1/s - 1/sb) + s - sa) = L (2 s - s^2/sb - sa): the same value, no division.
+        acc = hn::Add(acc, hn::Mul(L, hn::Sub(hn::NegMulAdd(hn::Mul(s, s), inv_sb, hn::Add(s, s)), sa)));
       }
     }
     hn::Store(acc, d, buf);
