@@ -99,6 +99,25 @@ TEST(SimCli, TerminalCsvIsWritten) {
   std::filesystem::remove(out);
 }
 
+// A hedge document as `alvh hedge --json` writes it (schema alvh.hedge): with vol 0 the price
+// stays at 3000, the 2800 put expires worthless and the hedged LP is the LP minus the premium.
+TEST(SimCli, HedgeFileIsReadAndCharged) {
+  REQUIRE_CLI();
+  const auto doc = temp_path("hedge.json");
+  std::ofstream(doc) << R"({"schema":"alvh.hedge","legs":[{"instrument":"ETH-X-2800-P","type":"put","strike":2800,)"
+                        R"("expiry_years":0.05,"quantity":2,"premium":150,"side":"buy"}],"total_premium":300})";
+  const auto r = run_cli("simulate --json --vol 0 --paths 50 --steps 10 --t-years 0.1 --hedge '" + doc + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_NEAR(j.at("lp_hedged").at("mean").get<double>(), j.at("lp").at("mean").get<double>() - 300.0, 1e-6);
+  EXPECT_DOUBLE_EQ(j.at("net_premium").get<double>(), 300.0);
+  std::ofstream(doc) << R"({"schema":"alvh.position"})";
+  const auto bad = run_cli("simulate --paths 50 --hedge '" + doc + "'");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("schema"), std::string::npos) << bad.err;
+  std::filesystem::remove(doc);
+}
+
 TEST(SimCli, BadInputGivesClearErrors) {
   REQUIRE_CLI();
   auto r = run_cli("simulate --vol -0.5");
