@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "alvh/core/error.hpp"
 
@@ -28,11 +30,25 @@ inline DoubleArray empty_like(const DoubleArray& like) {
   return DoubleArray(std::vector<py::ssize_t>(like.shape(), like.shape() + like.ndim()));
 }
 
+// Moves a vector into a numpy array without copying (the array owns it through a capsule).
+inline py::array_t<double> to_numpy(std::vector<double>&& v) {
+  auto* owned = new std::vector<double>(std::move(v));
+  py::capsule owner(owned, [](void* q) { delete static_cast<std::vector<double>*>(q); });
+  return py::array_t<double>(static_cast<py::ssize_t>(owned->size()), owned->data(), owner);
+}
+
+// An nlohmann::json value as the equivalent Python object (through json.loads: exact for
+// doubles, which are printed with round-trip precision).
+py::object json_to_python(const std::string& dumped);
+
 void bind_errors(py::module_& m);
 // The Python type alvh.Error (valid after bind_errors), base of module-specific error types.
 PyObject* error_type();
 void bind_amm(py::module_& m);
 void bind_options(py::module_& m);
 void bind_amm_exact(py::module_& m);
+void bind_risk(py::module_& m);
+void bind_hedge(py::module_& m);
+void bind_sim(py::module_& m);
 
 }  // namespace alvh::python

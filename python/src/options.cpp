@@ -152,14 +152,19 @@ void bind_options(py::module_& m) {
       .value("Inverse", Settlement::Inverse);
 
   // ArbitrageBoundsError(alvh.DomainError): a price outside the no-arbitrage bounds.
-  static py::exception<options::ArbitrageBoundsError> arbitrage(m, "ArbitrageBoundsError",
-                                                                m.attr("DomainError"));
-  arbitrage.doc() = "A price at or outside the no-arbitrage bounds, where no finite implied volatility exists.";
+  // A raw, never-released type object: a static py::object would be dec-ref'd after the
+  // interpreter has finalised.
+  static PyObject* arbitrage = PyErr_NewExceptionWithDoc(
+      "alvh.ArbitrageBoundsError",
+      "A price at or outside the no-arbitrage bounds, where no finite implied volatility exists.",
+      m.attr("DomainError").ptr(), nullptr);
+  if (!arbitrage) throw py::error_already_set();
+  m.attr("ArbitrageBoundsError") = py::handle(arbitrage);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const options::ArbitrageBoundsError& e) {
-      PyErr_SetString(arbitrage.ptr(), e.what());
+      PyErr_SetString(arbitrage, e.what());
     }
   });
 
