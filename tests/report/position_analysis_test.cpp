@@ -89,7 +89,9 @@ TEST(DefaultMarket, DocumentedConstantsAreConsistent) {
     for (int j = 0; j < 3; ++j) {
       const double q = dm::kRegimeGenerator[static_cast<std::size_t>(3 * i + j)];
       sum += q;
-      if (i != j) EXPECT_GE(q, 0.0);
+      if (i != j) {
+        EXPECT_GE(q, 0.0);
+      }
     }
     EXPECT_NEAR(sum, 0.0, 1e-3);
   }
