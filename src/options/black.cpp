@@ -295,10 +295,10 @@ Deltas bsm_deltas(OptionType type, double spot, double strike, double t_years, d
   return {g.delta, g.delta * spot / F};
 }
 
-Greeks bsm_greeks(OptionType type, double spot, double strike, double t_years, double rate, double yield, double vol,
-                  Settlement settlement) {
-  Greeks g = bsm_greeks(type, spot, strike, t_years, rate, yield, vol);
-  if (settlement == Settlement::Linear) return g;
+namespace {
+
+// Linear greeks -> coin-settled (inverse) greeks for underlying U (spot or forward).
+Greeks to_inverse(const Greeks& g, double spot) {
   const double v_over_s = g.price / spot;
   Greeks c{};
   c.price = v_over_s;
@@ -310,6 +310,20 @@ Greeks bsm_greeks(OptionType type, double spot, double strike, double t_years, d
   c.rho = g.rho / spot;
   c.volga = g.volga / spot;
   return c;
+}
+
+}  // namespace
+
+Greeks bsm_greeks(OptionType type, double spot, double strike, double t_years, double rate, double yield, double vol,
+                  Settlement settlement) {
+  const Greeks g = bsm_greeks(type, spot, strike, t_years, rate, yield, vol);
+  return settlement == Settlement::Linear ? g : to_inverse(g, spot);
+}
+
+Greeks black76_greeks(OptionType type, double forward, double strike, double t_years, double vol, double discount,
+                      Settlement settlement) {
+  const Greeks g = black76_greeks(type, forward, strike, t_years, vol, discount);
+  return settlement == Settlement::Linear ? g : to_inverse(g, forward);
 }
 
 }  // namespace alvh::options

@@ -52,6 +52,12 @@ Deltas bsm_deltas(OptionType type, double spot, double strike, double t_years, d
 Greeks bsm_greeks(OptionType type, double spot, double strike, double t_years, double rate, double yield, double vol,
                   Settlement settlement);
 
+// Black-76 with settlement: Inverse divides by the forward F (the coin price of an option on
+// a future, Deribit style) with the same premium-adjusted delta/gamma/vanna conventions as
+// above (S replaced by F, derivatives with respect to F).
+Greeks black76_greeks(OptionType type, double forward, double strike, double t_years, double vol, double discount,
+                      Settlement settlement);
+
 // ---- building blocks -------------------------------------------------------------------
 // Standard normal CDF via erfc: accurate relative to the value in both tails.
 double norm_cdf(double z) noexcept;
