@@ -1,6 +1,6 @@
 # The two set-up commands of README.md. Each does all of its own set-up (Debian packages, npm
 # assets, configure, build); re-running them is cheap because every step is idempotent.
-#   make run   - build and run the main job on the embedded default
+#   make run   - build and run the main job on the embedded default (report: build/release/alvh-report.html)
 #   make test  - build and run the whole test suite (C++ via CTest, Python via pytest)
 PRESET ?= release
 BUILD  := build/$(PRESET)
@@ -17,7 +17,7 @@ build: deps
 	cmake --build --preset $(PRESET) -j 2
 
 run: build
-	$(BUILD)/alvh position
+	$(BUILD)/alvh run --market embedded --out $(BUILD)/alvh-report.html
 
 test: build
 	ctest --preset $(PRESET)
