@@ -2,10 +2,30 @@
 import numpy as np
 
 
-def to_frame(result, index=None):
+def _backtest_frame(result, what):
+    import pandas as pd
+
+    strategies = result["strategies"]
+    if what == "nav":
+        index = pd.to_datetime(result["time"], unit="s", utc=True)
+        frame = pd.DataFrame({"price": result["price"], **{k: s["nav"] for k, s in strategies.items()}}, index=index)
+        frame.index.name = "time"
+        return frame
+    if what in ("metrics", "attribution", "regime"):
+        frame = pd.DataFrame.from_dict({k: s[what] for k, s in strategies.items()}, orient="index")
+        frame.index.name = "strategy"
+        return frame
+    raise ValueError(f"alvh.to_frame: what= expects 'nav', 'metrics', 'attribution' or 'regime', got {what!r}")
+
+
+def to_frame(result, index=None, what="nav"):
     """Return ``result`` as a :class:`pandas.DataFrame`.
 
     Accepted shapes:
+
+    * a backtest result (:func:`alvh.run_backtest`): ``what="nav"`` gives the equity curves (one
+      column per strategy, plus the price) indexed by UTC time; ``what="metrics"``,
+      ``"attribution"`` or ``"regime"`` one row per strategy;
 
     * a DataFrame (returned unchanged);
     * a dict whose values are 1-D numpy arrays / lists of one common length (an equity curve, the
@@ -18,6 +38,8 @@ def to_frame(result, index=None):
 
     if isinstance(result, pd.DataFrame):
         return result
+    if isinstance(result, dict) and "strategies" in result and "time" in result:
+        return _backtest_frame(result, what)
     if isinstance(result, (list, tuple)):
         frame = pd.DataFrame.from_records(list(result))
         return frame.set_index(index) if index is not None else frame

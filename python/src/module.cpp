@@ -18,4 +18,5 @@ PYBIND11_MODULE(_alvh, m) {
   ap::bind_risk(m);
   ap::bind_hedge(m);
   ap::bind_sim(m);
+  ap::bind_backtest(m);
 }

@@ -12,10 +12,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <span>
 #include <vector>
 
+#include "alvh/options/batch.hpp"
 #include "alvh/options/black.hpp"
 #include "alvh/options/implied_vol.hpp"
 #include "bindings.hpp"
@@ -73,19 +76,55 @@ void for_each_row(std::size_t n, Body&& body) {
 
 using BoolArray = py::array_t<bool, py::array::c_style | py::array::forcecast>;
 
+// Full input columns for the SIMD kernel (which takes spans of length n): broadcast scalars.
+std::vector<double> full_column(const DoubleArray& a, std::size_t n) {
+  std::vector<double> v(n);
+  const double* p = a.data();
+  if (a.size() == 1) std::fill(v.begin(), v.end(), p[0]);
+  else std::copy(p, p + n, v.begin());
+  return v;
+}
+
+// The C++ batch kernel (options::bsm_greeks_batch: Highway SIMD + SLEEF erfc) on numpy columns.
+// Columns already of length n are used in place; only broadcast scalars are materialised.
+struct BsmColumns {
+  std::size_t n;
+  std::vector<unsigned char> call;
+  std::vector<std::vector<double>> owned;
+  std::span<const double> spot, strike, t_years, rate, yield, vol;
+};
+
+BsmColumns bsm_columns(const py::array_t<bool, py::array::c_style | py::array::forcecast>& is_call,
+                       const DoubleArray& spot, const DoubleArray& strike, const DoubleArray& t_years,
+                       const DoubleArray& rate, const DoubleArray& yield, const DoubleArray& vol) {
+  BsmColumns c;
+  c.n = batch_size({{&spot, "spot"}, {&strike, "strike"}, {&t_years, "t_years"}, {&rate, "rate"},
+                    {&yield, "yield_"}, {&vol, "vol"}});
+  c.call = call_flags(is_call, c.n);
+  c.owned.reserve(6);
+  auto col = [&c](const DoubleArray& a) -> std::span<const double> {
+    if (static_cast<std::size_t>(a.size()) == c.n) return {a.data(), c.n};
+    c.owned.push_back(full_column(a, c.n));
+    return c.owned.back();
+  };
+  c.spot = col(spot), c.strike = col(strike), c.t_years = col(t_years), c.rate = col(rate), c.yield = col(yield);
+  c.vol = col(vol);
+  return c;
+}
+
+void run_bsm_kernel(const BsmColumns& c, const options::GreeksBatch& out) {
+  py::gil_scoped_release release;
+  options::bsm_greeks_batch(c.call, c.spot, c.strike, c.t_years, c.rate, c.yield, c.vol, out);
+}
+
 DoubleArray bsm_price_batch(const BoolArray& is_call, const DoubleArray& spot, const DoubleArray& strike,
                             const DoubleArray& t_years, const DoubleArray& rate, const DoubleArray& yield,
                             const DoubleArray& vol) {
-  const std::size_t n = batch_size({{&spot, "spot"}, {&strike, "strike"}, {&t_years, "t_years"}, {&rate, "rate"},
-                                    {&yield, "yield_"}, {&vol, "vol"}});
-  const auto call = call_flags(is_call, n);
-  DoubleArray out(static_cast<py::ssize_t>(n));
-  double* o = out.mutable_data();
-  const Column S = column(spot), K = column(strike), T = column(t_years), r = column(rate), q = column(yield),
-               v = column(vol);
-  for_each_row(n, [&](std::size_t i) {
-    o[i] = options::bsm_price(call[i] ? OptionType::Call : OptionType::Put, S[i], K[i], T[i], r[i], q[i], v[i]);
-  });
+  const BsmColumns c = bsm_columns(is_call, spot, strike, t_years, rate, yield, vol);
+  DoubleArray out(static_cast<py::ssize_t>(c.n));
+  options::GreeksBatch g{};
+  g.price = std::span<double>(out.mutable_data(), c.n);
+  run_bsm_kernel(c, g);
   return out;
 }
 
@@ -101,22 +140,6 @@ DoubleArray black76_price_batch(const BoolArray& is_call, const DoubleArray& for
     o[i] = options::black76_price(call[i] ? OptionType::Call : OptionType::Put, F[i], K[i], T[i], v[i], D[i]);
   });
   return out;
-}
-
-py::dict greeks_dict(std::size_t n, const std::function<options::Greeks(std::size_t)>& f) {
-  std::vector<DoubleArray> cols;
-  const char* names[] = {"price", "delta", "gamma", "vega", "theta", "rho", "vanna", "volga"};
-  for (int k = 0; k < 8; ++k) cols.emplace_back(static_cast<py::ssize_t>(n));
-  std::array<double*, 8> p{};
-  for (int k = 0; k < 8; ++k) p[static_cast<std::size_t>(k)] = cols[static_cast<std::size_t>(k)].mutable_data();
-  for_each_row(n, [&](std::size_t i) {
-    const options::Greeks g = f(i);
-    p[0][i] = g.price, p[1][i] = g.delta, p[2][i] = g.gamma, p[3][i] = g.vega;
-    p[4][i] = g.theta, p[5][i] = g.rho, p[6][i] = g.vanna, p[7][i] = g.volga;
-  });
-  py::dict d;
-  for (int k = 0; k < 8; ++k) d[names[k]] = cols[static_cast<std::size_t>(k)];
-  return d;
 }
 
 py::dict greeks_to_dict(const options::Greeks& g) {
@@ -204,28 +227,55 @@ void bind_options(py::module_& m) {
   m.def("bsm_price_batch", &bsm_price_batch, py::arg("is_call"), py::arg("spot"), py::arg("strike"),
         py::arg("t_years"), py::arg("rate"), py::arg("yield_"), py::arg("vol"),
         "BSM prices of a book of options given as 1-D arrays (length-1 arrays and scalars broadcast; is_call\n"
-        "is a bool per row). The loop runs in C++ with the GIL released. Returns a float64 array.");
+        "is a bool per row), through the C++ SIMD batch kernel with the GIL released. Returns a float64 array.\n"
+        "Invalid rows raise alvh.DomainError naming the first bad row and argument.");
   m.def("black76_price_batch", &black76_price_batch, py::arg("is_call"), py::arg("forward"), py::arg("strike"),
         py::arg("t_years"), py::arg("vol"), py::arg("discount") = 1.0,
         "Black-76 prices of a book of options (1-D arrays, scalars broadcast), GIL released.");
   m.def(
       "bsm_greeks_batch",
       [](const BoolArray& is_call, const DoubleArray& spot, const DoubleArray& strike, const DoubleArray& t_years,
-         const DoubleArray& rate, const DoubleArray& yield, const DoubleArray& vol, Settlement s) {
-        const std::size_t n = batch_size({{&spot, "spot"}, {&strike, "strike"}, {&t_years, "t_years"},
-                                          {&rate, "rate"}, {&yield, "yield_"}, {&vol, "vol"}});
-        const auto call = call_flags(is_call, n);
-        const Column S = column(spot), K = column(strike), T = column(t_years), r = column(rate), q = column(yield),
-                     v = column(vol);
-        return greeks_dict(n, [&](std::size_t i) {
-          return options::bsm_greeks(call[i] ? OptionType::Call : OptionType::Put, S[i], K[i], T[i], r[i], q[i],
-                                     v[i], s);
-        });
+         const DoubleArray& rate, const DoubleArray& yield, const DoubleArray& vol) {
+        const BsmColumns c = bsm_columns(is_call, spot, strike, t_years, rate, yield, vol);
+        std::vector<DoubleArray> cols;
+        for (int k = 0; k < 8; ++k) cols.emplace_back(static_cast<py::ssize_t>(c.n));
+        auto sp = [&c](DoubleArray& a) { return std::span<double>(a.mutable_data(), c.n); };
+        const options::GreeksBatch g{sp(cols[0]), sp(cols[1]), sp(cols[2]), sp(cols[3]),
+                                     sp(cols[4]), sp(cols[5]), sp(cols[6]), sp(cols[7])};
+        run_bsm_kernel(c, g);
+        const char* names[] = {"price", "delta", "gamma", "vega", "theta", "rho", "vanna", "volga"};
+        py::dict d;
+        for (std::size_t k = 0; k < 8; ++k) d[names[k]] = cols[k];
+        return d;
       },
       py::arg("is_call"), py::arg("spot"), py::arg("strike"), py::arg("t_years"), py::arg("rate"), py::arg("yield_"),
-      py::arg("vol"), py::arg("settlement") = Settlement::Linear,
-      "BSM greeks of a book of options: dict of float64 arrays (price, delta, gamma, vega, theta, rho, vanna,\n"
-      "volga), computed in C++ with the GIL released.");
+      py::arg("vol"),
+      "BSM prices and greeks of a book of options through the C++ SIMD batch kernel (options::bsm_greeks_batch,\n"
+      "Highway + SLEEF erfc), with the GIL released: dict of float64 arrays (price, delta, gamma, vega, theta,\n"
+      "rho, vanna, volga). Agrees with bsm_greeks to ~1e-13 relative (docs/options.md).");
+  m.def(
+      "bsm_batch_kernel_seconds",
+      [](const BoolArray& is_call, const DoubleArray& spot, const DoubleArray& strike, const DoubleArray& t_years,
+         const DoubleArray& rate, const DoubleArray& yield, const DoubleArray& vol, int repeats) {
+        require(repeats >= 1, "repeats", "at least 1", repeats);
+        const BsmColumns c = bsm_columns(is_call, spot, strike, t_years, rate, yield, vol);
+        std::vector<double> out(c.n);
+        options::GreeksBatch g{};
+        g.price = out;
+        py::gil_scoped_release release;
+        double best = 1e300;
+        for (int r = 0; r < repeats; ++r) {
+          const auto t0 = std::chrono::steady_clock::now();
+          options::bsm_greeks_batch(c.call, c.spot, c.strike, c.t_years, c.rate, c.yield, c.vol, g);
+          best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        }
+        return best;
+      },
+      py::arg("is_call"), py::arg("spot"), py::arg("strike"), py::arg("t_years"), py::arg("rate"), py::arg("yield_"),
+      py::arg("vol"), py::arg("repeats") = 5,
+      "Benchmark helper: the best wall time (seconds) of the C++ price kernel alone over `repeats` runs on\n"
+      "preallocated C++ buffers - the C++ throughput bsm_price_batch is compared with (bench/python_bench.py).");
+  m.def("batch_simd_target", &options::batch_simd_target, "SIMD target the batch kernel dispatched to (e.g. AVX2).");
   m.def(
       "implied_vol_bsm_batch",
       [](const BoolArray& is_call, const DoubleArray& price, const DoubleArray& spot, const DoubleArray& strike,
