@@ -17,7 +17,7 @@ struct LpConfig {
   double range_width = 0.25;        // range [P/(1+w), P(1+w)] around the price at (re-)centre
   bool v2 = false;                  // full range (ignores range_width)
   double fee_tier = 0.0005;         // pool fee, for pool bars
-  double fee_apr = 0.20;            // fee-APR model when pool fees are missing: a full-range position earns this on its value
+  double fee_apr = 0.04;            // fee-APR model when pool fees are missing: a full-range position earns this on its value
   double hedge_reserve = 0.10;      // share of capital kept in cash (premium budget) by every strategy
   double recentre_after_hours = 24; // re-centre once out of range this long
   double recentre_band = 0.0;       // also re-centre when |ln(P/centre)| > band x ln(1+w) while in range; 0 = off
