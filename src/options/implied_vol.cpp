@@ -73,7 +73,7 @@ constexpr double kTwoPi = 6.28318530717958647692528676656;
 // Normalised vega b'(s) = phi(x/s + s/2) e^{x/2} = exp(-(h^2 + t^2)/2)/sqrt(2 pi).
 double normalised_vega(double x, double s) noexcept {
   const double h = x / s, hl = std::fma(-h, s, x) / s, t = 0.5 * s;
-  return kInvSqrt2Pi * exp_minus_half_square(h, hl) * exp_minus_half_square(t);
+  return kInvSqrt2Pi * detail::exp_minus_half_sum_squares(h, hl, t);
 }
 
 // b_max - b(x, s) for x <= 0, without cancellation: e^{x/2} N(-h-t) + e^{-x/2} N(h-t).

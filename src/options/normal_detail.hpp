@@ -23,6 +23,17 @@ inline double exp_minus_half_square(double z, double zl) noexcept {
   return std::exp(-0.5 * zz) * (1.0 - 0.5 * lo);
 }
 
+// exp(-(h^2 + t^2)/2) with h = hh + hl (unevaluated) and both squares and their sum split
+// exactly (FMA, two-sum): one exp for the normalised vega e^{-(h^2+t^2)/2}/sqrt(2 pi).
+inline double exp_minus_half_sum_squares(double h, double hl, double t) noexcept {
+  const double hh = h * h, hlo = std::fma(h, h, -hh) + 2.0 * h * hl;
+  const double tt = t * t, tlo = std::fma(t, t, -tt);
+  const double sum = hh + tt;
+  const double bb = sum - hh;
+  const double err = (hh - (sum - bb)) + (tt - bb);  // two-sum: hh + tt = sum + err exactly
+  return std::exp(-0.5 * sum) * (1.0 - 0.5 * (err + hlo + tlo));
+}
+
 // Inverse standard normal CDF: P. J. Acklam's rational approximation (relative error
 // < 1.15e-9) refined by one Halley step on erfc (full double precision), for 0 < p < 1.
 double inverse_norm_cdf(double p) noexcept;

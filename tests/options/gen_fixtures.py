@@ -17,7 +17,7 @@ Haug, The Complete Guide to Option Pricing Formulas (2007), ch. 1 (REFERENCES.md
 The inputs are written with repr() (exact doubles), and mpmath evaluates at those exact
 values. 50 digits leave > 30 digits after the worst cancellation on this grid.
 
-With --laguerre it prints the 32-point Gauss-Laguerre rule used by src/options/black.cpp.
+With --laguerre it prints the 20-point Gauss-Laguerre rule used by src/options/black.cpp.
 """
 import csv
 import os
@@ -55,7 +55,7 @@ def bsm(call, S, K, T, r, q, vol):
     return [price, delta, gamma, vega, theta, rho, vanna, volga]
 
 
-def laguerre(n=32):
+def laguerre(n=20):
     import numpy as np
     x0, _ = np.polynomial.laguerre.laggauss(n)
     for g in x0:
