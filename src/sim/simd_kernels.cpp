@@ -33,22 +33,34 @@ HWY_INLINE VU mul_wide(VU a, std::uint32_t m) {
 #endif
 }
 
+// The 10 round keys of Philox-4x32-10 (the Weyl schedule), broadcast once per kernel call.
+struct PhiloxKeys {
+  VU k0[10], k1[10];
+  explicit PhiloxKeys(PhiloxKey key) {
+    const DU du;
+    std::uint32_t a = key[0], b = key[1];
+    for (int r = 0; r < 10; ++r) {
+      k0[r] = hn::Set(du, a);
+      k1[r] = hn::Set(du, b);
+      a += detail::kPhiloxW0;
+      b += detail::kPhiloxW1;
+    }
+  }
+};
+
 // Philox-4x32-10 on 64-bit lanes holding 32-bit words (Salmon et al. 2011; philox.hpp).
-HWY_INLINE void philox(VU& c0, VU& c1, VU& c2, VU& c3, PhiloxKey key) {
+HWY_INLINE void philox(VU& c0, VU& c1, VU& c2, VU& c3, const PhiloxKeys& keys) {
   const DU du;
   const auto lo = hn::Set(du, 0xffffffffull);
-  std::uint32_t k0 = key[0], k1 = key[1];
   for (int r = 0; r < 10; ++r) {
     const VU p0 = mul_wide(c0, detail::kPhiloxM0);
     const VU p1 = mul_wide(c2, detail::kPhiloxM1);
-    const VU n0 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p1), c1), hn::Set(du, k0));
-    const VU n2 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p0), c3), hn::Set(du, k1));
+    const VU n0 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p1), c1), keys.k0[r]);
+    const VU n2 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p0), c3), keys.k1[r]);
     c0 = n0;
     c1 = hn::And(p1, lo);
     c2 = n2;
     c3 = hn::And(p0, lo);
-    k0 += detail::kPhiloxW0;
-    k1 += detail::kPhiloxW1;
   }
 }
 
@@ -98,7 +110,7 @@ HWY_INLINE VD inverse_normal(VD u) {
 }
 
 // Four normal vectors (steps 4 block .. 4 block + 3) for the paths in `path`.
-HWY_INLINE void normals4(VU path, std::uint32_t stream, std::uint32_t block, PhiloxKey key, VD (&z)[4]) {
+HWY_INLINE void normals4(VU path, std::uint32_t stream, std::uint32_t block, const PhiloxKeys& key, VD (&z)[4]) {
   const DU du;
   VU c0 = hn::Set(du, block), c1 = hn::Set(du, stream);
   VU c2 = hn::And(path, hn::Set(du, 0xffffffffull)), c3 = hn::ShiftRight<32>(path);
@@ -115,10 +127,11 @@ void PhiloxNormals(std::uint64_t first, std::size_t count, std::uint32_t stream,
   const DU du;
   const std::size_t N = hn::Lanes(d);
   HWY_ALIGN double buf[4][hn::MaxLanes(d)];
+  const PhiloxKeys keys(key);
   for (std::size_t v = 0; v < count; v += N) {
     const VU path = hn::Add(hn::Set(du, first + v), hn::Iota(du, 0));
     VD z[4];
-    normals4(path, stream, block, key, z);
+    normals4(path, stream, block, keys, z);
     double* outs[4] = {o0, o1, o2, o3};
     const std::size_t n = std::min(N, count - v);
     for (int l = 0; l < 4; ++l) {
@@ -134,19 +147,20 @@ void GbmLpPaths(const GbmLpParams& p, const GbmLpOutputs& out) {
   const std::size_t N = hn::Lanes(d);
   const VD drift = hn::Set(d, p.drift_dt), vsd = hn::Set(d, p.vol_sqdt), half = hn::Set(d, 0.5);
   const VD L = hn::Set(d, p.L), pa = hn::Set(d, p.pa), pb = hn::Set(d, p.pb), sa = hn::Set(d, p.sa),
-           sb = hn::Set(d, p.sb), inv_sb = hn::Set(d, p.inv_sb), fee_dt = hn::Set(d, p.fee_dt),
+           inv_sb = hn::Set(d, p.inv_sb), fee_dt = hn::Set(d, p.fee_dt),
            lvr_dt = hn::Set(d, p.lvr_dt), one = hn::Set(d, 1.0);
   // Value per unit price below the range and the value above it (unused lanes for v2).
   const VD below = hn::Set(d, p.sa > 0.0 ? p.L * (1.0 / p.sa - p.inv_sb) : 0.0);
   const VD above = hn::Set(d, std::isinf(p.sb) ? 0.0 : p.L * (p.sb - p.sa));
   HWY_ALIGN double buf[4][hn::MaxLanes(d)];
   const int blocks = (p.steps + 3) / 4;
+  const PhiloxKeys keys(p.key);
   for (std::size_t v = 0; v < p.count; v += N) {
     const VU path = hn::Add(hn::Set(du, p.first_path + v), hn::Iota(du, 0));
     VD logp = hn::Set(d, p.log_p0), fees = hn::Zero(d), lvr = hn::Zero(d), inr = hn::Zero(d);
     for (int b = 0; b < blocks; ++b) {
       VD z[4];
-      normals4(path, 0, static_cast<std::uint32_t>(b), p.key, z);
+      normals4(path, 0, static_cast<std::uint32_t>(b), keys, z);
       for (int lane = 0; lane < 4; ++lane) {
         const int j = 4 * b + lane;
         if (j >= p.steps) break;
@@ -187,27 +201,38 @@ double GbmLpMirrorSum(std::uint64_t first, std::size_t count, int steps, PhiloxK
   const D d;
   const DU du;
   const std::size_t N = hn::Lanes(d);
+  constexpr int U = 2;  // two independent vectors of paths in flight: hides the Exp/Log latency
   const VD drift = hn::Set(d, drift_dt), vsd = hn::Set(d, vol_sqdt), half = hn::Set(d, 0.5), L = hn::Set(d, Lq),
            sa = hn::Set(d, sa_), sb = hn::Set(d, sb_), inv_sb = hn::Set(d, 1.0 / sb_);
   HWY_ALIGN double buf[hn::MaxLanes(d)];
   const int blocks = (steps + 3) / 4;
+  const PhiloxKeys keys(key);
   double total = 0.0;
-  for (std::size_t v = 0; v < count; v += N) {
-    const VU path = hn::Add(hn::Set(du, first + v), hn::Iota(du, 0));
-    VD logp = hn::Set(d, log_p0), acc = hn::Zero(d);
-    for (int b = 0; b < blocks; ++b) {
-      VD z[4];
-      normals4(path, 0, static_cast<std::uint32_t>(b), key, z);
-      for (int lane = 0; lane < 4 && 4 * b + lane < steps; ++lane) {
-        logp = hn::Add(logp, hn::MulAdd(vsd, z[lane], drift));
-        const VD s = hn::Min(hn::Max(hn::Exp(d, hn::Mul(half, logp)), sa), sb);
-        // L (s^2 (1/s - 1/sb) + s - sa) = L (2 s - s^2/sb - sa): the same value, no division.
-        acc = hn::Add(acc, hn::Mul(L, hn::Sub(hn::NegMulAdd(hn::Mul(s, s), inv_sb, hn::Add(s, s)), sa)));
-      }
+  for (std::size_t v = 0; v < count; v += U * N) {
+    VU path[U];
+    VD logp[U], acc[U];
+    for (int u = 0; u < U; ++u) {
+      path[u] = hn::Add(hn::Set(du, first + v + static_cast<std::size_t>(u) * N), hn::Iota(du, 0));
+      logp[u] = hn::Set(d, log_p0);
+      acc[u] = hn::Zero(d);
     }
-    hn::Store(acc, d, buf);
-    const std::size_t n = std::min(N, count - v);
-    for (std::size_t k = 0; k < n; ++k) total += buf[k];
+    for (int b = 0; b < blocks; ++b) {
+      VD z[U][4];
+      for (int u = 0; u < U; ++u) normals4(path[u], 0, static_cast<std::uint32_t>(b), keys, z[u]);
+      for (int lane = 0; lane < 4 && 4 * b + lane < steps; ++lane)
+        for (int u = 0; u < U; ++u) {
+          logp[u] = hn::Add(logp[u], hn::MulAdd(vsd, z[u][lane], drift));
+          const VD s = hn::Min(hn::Max(hn::Exp(d, hn::Mul(half, logp[u])), sa), sb);
+          // L (s^2 (1/s - 1/sb) + s - sa) = L (2 s - s^2/sb - sa): the same value, no division.
+          acc[u] = hn::Add(acc[u], hn::Mul(L, hn::Sub(hn::NegMulAdd(hn::Mul(s, s), inv_sb, hn::Add(s, s)), sa)));
+        }
+    }
+    for (int u = 0; u < U; ++u) {
+      hn::Store(acc[u], d, buf);
+      const std::size_t base = v + static_cast<std::size_t>(u) * N;
+      const std::size_t n = base < count ? std::min(N, count - base) : 0;
+      for (std::size_t k = 0; k < n; ++k) total += buf[k];
+    }
   }
   return total;
 }
