@@ -156,19 +156,19 @@ double normalised_black_otm(double x, double s) noexcept {
   const double ah = -h;
   // Two-term form b = (1/2) e^{-(h^2+t^2)/2} [erfcx(-(h+t)/sqrt2) - erfcx(-(h-t)/sqrt2)]
   // (Jäckel 2015, eq. (2.4) rewritten with erfcx); both terms are computed to full relative
-  // precision, so the only loss is the cancellation A - B, measured by B/A. When B/A >= 3/4
+  // precision, so the only loss is the cancellation A - B, measured by B/A. When B/A >= 0.9
   // (t small against |h|) the integral (|h| >= 4) or the small-t series (|h| < 4) takes over.
   const double hp = h + t, hm = h - t;
   if (hp < 0.0) {
     const double A = erfcx(-hp * kInvSqrt2);
     const double B = erfcx(-hm * kInvSqrt2);
-    if (B < 0.75 * A) return 0.5 * detail::exp_minus_half_sum_squares(h, hl, t) * (A - B);
+    if (B < 0.9 * A) return 0.5 * detail::exp_minus_half_sum_squares(h, hl, t) * (A - B);
     return ah >= 4.0 ? otm_laguerre(h, hl, t) : otm_small_t(h, t);
   }
   // h + t >= 0: b = e^{x/2} N(h+t) - e^{-x/2} N(h-t) directly (both terms O(1) or the second small).
   const double A = std::exp(0.5 * x) * norm_cdf(hp);
   const double B = std::exp(-0.5 * x) * norm_cdf(hm);
-  if (B < 0.75 * A) return A - B;
+  if (B < 0.9 * A) return A - B;
   return ah >= 4.0 ? otm_laguerre(h, hl, t) : otm_small_t(h, t);
 }
 
