@@ -91,6 +91,7 @@ const std::vector<Key>& keys() {
       D("marking.vol_premium", marking.vol_premium, "else IV = realized EWMA vol + this (vol points)"),
       D("marking.vol_floor", marking.vol_floor, "floor of the modelled IV"),
       D("marking.rate", marking.rate, "continuously compounded rate (forward = spot e^{rT})"),
+      D("signals.indicator_bar_hours", signals.indicator_bar_hours, "RSI and MACD run on closes sampled this often"),
       I("signals.rsi_period", signals.rsi_period, "Wilder RSI period"),
       D("signals.rsi_overbought", signals.rsi_overbought, "RSI above this bumps Layer 2"),
       D("signals.rsi_oversold", signals.rsi_oversold, "RSI below this (no bearish MACD) cuts Layer 2"),
@@ -337,6 +338,7 @@ void validate(const BacktestConfig& c) {
   require(c.signals.macd_fast >= 1 && c.signals.macd_slow >= 1 && c.signals.macd_signal >= 1, "signals.macd_*", ">= 1",
           c.signals.macd_fast);
   pos(c.signals.vol_half_life_hours, "signals.vol_half_life_hours");
+  pos(c.signals.indicator_bar_hours, "signals.indicator_bar_hours");
   nonneg(c.signals.pre_event_hours, "signals.pre_event_hours");
   require(c.signals.stress.drawdown_window >= 1, "signals.stress.drawdown_window", ">= 1", c.signals.stress.drawdown_window);
   require(c.signals.stress.divergence_window >= 1, "signals.stress.divergence_window", ">= 1", c.signals.stress.divergence_window);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "alvh/amm/position_model.hpp"
 #include "alvh/backtest/backtest.hpp"
@@ -110,6 +111,7 @@ struct Book {
   double cash = 0;
   amm::PriceRange range;
   double L = 0, centre = 0, v_prev = 0, x_prev = 0;
+  double x_centre = 0;  // the LP's ETH at its centre price: the size reference of Layers 2 and 3
   std::int64_t out_since = -1, defer_since = -1;
   double hodl_x = 0;
   std::array<OptionPos, kMaxOptions> opt{};
@@ -162,7 +164,15 @@ class Engine {
   bool gate_pass(Book& k, const Market& m, double cost, double benefit, std::uint8_t layer) {
     if (!c_.gate.enabled || cost <= benefit) return true;
     ++k.out->gate_skips;
-    k.out->trades.push_back({m.t, static_cast<std::uint32_t>(m.i), TradeKind::GateSkip, layer, 0, m.S, 0, cost});
+    // one trade record per run of consecutive skips of a layer (the count above has them all)
+    const auto& tr = k.out->trades;
+    const bool repeat = !tr.empty() && tr.back().kind == TradeKind::GateSkip && tr.back().layer == layer &&
+                        tr.back().bar + 1 >= static_cast<std::uint32_t>(m.i);
+    if (repeat) {
+      k.out->trades.back().bar = static_cast<std::uint32_t>(m.i);
+    } else {
+      k.out->trades.push_back({m.t, static_cast<std::uint32_t>(m.i), TradeKind::GateSkip, layer, 0, m.S, 0, cost});
+    }
     return false;
   }
   void record(Book& k, const Market& m, TradeKind kind, std::uint8_t layer, double q, double px, double K, double cost) {
@@ -228,6 +238,7 @@ void Engine::open(Book& k, const Market& m) {
   k.L = amm::liquidity_for_capital(k.range, invest, m.S);
   k.v_prev = amm::lp_value(k.range, k.L, m.S);
   k.x_prev = amm::lp_delta(k.range, k.L, m.S);
+  k.x_centre = k.x_prev;
   record(k, m, TradeKind::LpOpen, 0, k.L, m.S, 0, gas + slip + mev);
   if (k.l1) buy_layer1(k, m);
   if (k.perp) manage_perp(k, m, true);
@@ -371,6 +382,7 @@ void Engine::withdraw_from_lp(Book& k, const Market& m, double amount) {
   if (v <= 0 || amount <= 0) return;
   const double frac = std::min(1.0, amount / v);
   k.L *= 1.0 - frac;
+  k.x_centre *= 1.0 - frac;
   k.cash += frac * v;
   const double gas = c_.costs.gas_units_burn * m.gas_per_unit;
   k.cash -= gas;
@@ -423,6 +435,7 @@ void Engine::manage_lp(Book& k, const Market& m) {
   k.L = amm::liquidity_for_capital(nr, v - cost, m.S);
   k.v_prev = amm::lp_value(k.range, k.L, m.S);
   k.x_prev = amm::lp_delta(k.range, k.L, m.S);
+  k.x_centre = k.x_prev;
   record(k, m, TradeKind::LpRecentre, 0, k.L, m.S, 0, cost);
   if (k.l1) {  // Layer 1 is re-struck on the new range
     close_layer(k, m, 1);
@@ -437,7 +450,8 @@ void Engine::manage_layer2(Book& k, const Market& m) {
   const int risk = (m.rsi > c_.signals.rsi_overbought) + (m.macd_bearish ? 1 : 0) + (m.rv > c_.signals.high_vol) +
                    (m.pre_event ? 1 : 0);
   const double mult = risk > 0 ? p.bump : ((m.rsi < c_.signals.rsi_oversold && !m.macd_bearish) ? p.cut : 1.0);
-  const double x_lp = std::max(0.0, amm::lp_delta(k.range, k.L, m.S));
+  // sized on the LP's ETH at its centre (withdrawals scale it with L), so only the signals resize
+  const double x_lp = k.x_centre * (k.L > 0 ? 1.0 : 0.0);
   const double target = p.notional * x_lp * mult / static_cast<double>(n);
   const double h = horizon_years();
   for (std::size_t r = 0; r < n; ++r) {
@@ -523,7 +537,7 @@ void Engine::manage_layer3(Book& k, const Market& m) {
     return;
   }
   if (m.stress && !have) {
-    const double q_full = p.notional * std::max(0.0, amm::lp_delta(k.range, k.L, m.S));
+    const double q_full = p.notional * k.x_centre;
     const auto expiry = m.t + static_cast<std::int64_t>(p.tenor_days * 86400.0);
     const int idx = add_option(k, m, OptionType::Put, m.S * p.put_moneyness, expiry, 3, 0);
     if (idx < 0) return;
@@ -630,6 +644,8 @@ BacktestResult Engine::run(const ProgressFn& progress) {
   }
   const auto pre_event_s = static_cast<std::int64_t>(c_.signals.pre_event_hours * 3600.0);
   bool bearish = false;
+  const auto indicator_s = std::max<std::int64_t>(1, static_cast<std::int64_t>(c_.signals.indicator_bar_hours * 3600.0));
+  std::int64_t last_ind_bucket = std::numeric_limits<std::int64_t>::min();
   double fee_rate_ewma = std::nan("");
   const double fee_alpha = 1.0 - std::exp(-std::log(2.0) / (7.0 * 24.0 / bar_hours));  // 7-day half-life
 
@@ -642,13 +658,19 @@ BacktestResult Engine::run(const ProgressFn& progress) {
     m.S_prev = i > 0 ? b_.close[i - 1] : b_.close[0];
     m.dt = i > 0 ? static_cast<double>(b_.time[i] - b_.time[i - 1]) / kYearSeconds : 0.0;
     // signals: updated with bar i only (the strategy never sees bar i+1)
-    rsi.update(m.S);
-    macd.update(m.S);
+    // RSI/MACD on closes sampled every indicator_bar_hours (the first close of each new interval)
+    const std::int64_t ind_bucket = m.t / indicator_s;
+    m.cross = signals::Cross::None;
+    if (ind_bucket != last_ind_bucket) {
+      last_ind_bucket = ind_bucket;
+      rsi.update(m.S);
+      macd.update(m.S);
+      m.cross = macd.cross();
+    }
     rv.update({b_.open[i], b_.high[i], b_.low[i], b_.close[i]});
     stress.update({m.S, b_.volume[i], b_.pool_liquidity[i], b_.net_flow_base[i]});
     m.rsi = rsi.value();
     m.macd_hist = macd.hist();
-    m.cross = macd.cross();
     if (m.cross == signals::Cross::Bearish) bearish = true;
     if (m.cross == signals::Cross::Bullish) bearish = false;
     m.macd_bearish = bearish;

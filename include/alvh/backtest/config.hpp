@@ -58,6 +58,7 @@ struct MarkingConfig {
 };
 
 struct SignalConfig {
+  double indicator_bar_hours = 24;  // RSI and MACD run on closes sampled this often (daily, as usually quoted)
   int rsi_period = 14;
   double rsi_overbought = 70, rsi_oversold = 30;
   int macd_fast = 12, macd_slow = 26, macd_signal = 9;
