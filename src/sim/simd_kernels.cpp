@@ -237,6 +237,38 @@ double GbmLpMirrorSum(std::uint64_t first, std::size_t count, int steps, PhiloxK
   return total;
 }
 
+void EuropeanGbmSums(std::uint64_t first, std::size_t count, PhiloxKey key, double log_s0, double drift_t,
+                     double vol_sqrt_t, double strike, bool call, double* sums) {
+  const D d;
+  const DU du;
+  const std::size_t N = hn::Lanes(d);
+  const PhiloxKeys keys(key);
+  const VD ls0 = hn::Set(d, log_s0), drift = hn::Set(d, drift_t), vst = hn::Set(d, vol_sqrt_t), k = hn::Set(d, strike);
+  VD s1 = hn::Zero(d), s2 = hn::Zero(d);
+  HWY_ALIGN double buf[2][hn::MaxLanes(d)];
+  for (std::size_t v = 0; v < count; v += N) {
+    const VU path = hn::Add(hn::Set(du, first + v), hn::Iota(du, 0));
+    VU c0 = hn::Zero(du), c1 = hn::Zero(du), c2 = hn::And(path, hn::Set(du, 0xffffffffull)), c3 = hn::ShiftRight<32>(path);
+    philox(c0, c1, c2, c3, keys);  // block 0, stream 0, lane 0: the engine's one-step GBM draw
+    const VD z = inverse_normal(uniform_open(c0));
+    const VD st = hn::Exp(d, hn::Add(ls0, hn::MulAdd(vst, z, drift)));
+    VD pay = hn::ZeroIfNegative(call ? hn::Sub(st, k) : hn::Sub(k, st));
+    if (v + N > count) {  // lanes past the end: zero
+      const std::size_t n = count - v;
+      pay = hn::IfThenElseZero(hn::FirstN(d, n), pay);
+    }
+    s1 = hn::Add(s1, pay);
+    s2 = hn::MulAdd(pay, pay, s2);
+  }
+  hn::Store(s1, d, buf[0]);
+  hn::Store(s2, d, buf[1]);
+  sums[0] = sums[1] = 0.0;
+  for (std::size_t l = 0; l < N; ++l) {
+    sums[0] += buf[0][l];
+    sums[1] += buf[1][l];
+  }
+}
+
 const char* TargetName() { return hwy::TargetName(HWY_TARGET); }
 
 }  // namespace alvh::sim::simd::HWY_NAMESPACE
@@ -248,6 +280,15 @@ HWY_EXPORT(GbmLpPaths);
 HWY_EXPORT(GbmLpMirrorSum);
 HWY_EXPORT(PhiloxNormals);
 HWY_EXPORT(TargetName);
+HWY_EXPORT(EuropeanGbmSums);
+
+EuropeanSums european_gbm_sums(std::uint64_t first_path, std::size_t count, PhiloxKey key, double spot,
+                               double drift, double vol, double t_years, double strike, bool call) {
+  double s[2];
+  HWY_DYNAMIC_DISPATCH(EuropeanGbmSums)(first_path, count, key, std::log(spot), (drift - 0.5 * vol * vol) * t_years,
+                                        vol * std::sqrt(t_years), strike, call, s);
+  return {s[0], s[1]};
+}
 
 void gbm_lp_paths(const GbmLpParams& p, const GbmLpOutputs& out) { HWY_DYNAMIC_DISPATCH(GbmLpPaths)(p, out); }
 

@@ -52,6 +52,16 @@ double gbm_lp_mirror_sum(std::uint64_t first_path, std::size_t count, int steps,
 void philox_normals(std::uint64_t first_path, std::size_t count, std::uint32_t stream, std::uint32_t block,
                     PhiloxKey key, double* out0, double* out1, double* out2, double* out3);
 
+// A plain European option under GBM, one exact step: S_T = S0 exp((drift - vol^2/2) T + vol
+// sqrt(T) Z) with path i's Z the engine's one-step draw (so the terminal prices equal those of
+// simulate() with steps = 1 to rounding). Returns the sum and the sum of squares of the
+// undiscounted payoffs of paths [first_path, first_path + count).
+struct EuropeanSums {
+  double sum = 0.0, sum_sq = 0.0;
+};
+EuropeanSums european_gbm_sums(std::uint64_t first_path, std::size_t count, PhiloxKey key, double spot,
+                               double drift, double vol, double t_years, double strike, bool call);
+
 // Name of the dispatched target (e.g. "AVX2"), for benchmark records.
 const char* target_name();
 
