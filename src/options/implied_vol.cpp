@@ -190,9 +190,15 @@ double iterate(Branch branch, double x, double s, double beta, double bmax, int*
 double otm_call_implied_s(double beta, double x, int* iterations) noexcept {
   const double bmax = std::exp(0.5 * x);
   if (x == 0.0) {
-    // b(0, s) = 1 - 2 N(-s/2) exactly.
-    const double s = -2.0 * inverse_norm_cdf(0.5 * (bmax - beta));
-    return iterate(Branch::Upper, x, s, beta, bmax, iterations);
+    // b(0, s) = erf(s/(2 sqrt 2)) = 1 - 2 N(-s/2). Above 1/2 invert the tail N(-s/2) = (1 - beta)/2
+    // (upper objective); below, 1 - beta would lose beta's digits, so start from the series
+    // b = s/sqrt(2 pi) (1 - s^2/24 + ...), i.e. s ~ sqrt(2 pi) beta (1 + pi beta^2/12).
+    if (beta >= 0.5) {
+      const double s = -2.0 * inverse_norm_cdf(0.5 * (bmax - beta));
+      return iterate(Branch::Upper, x, s, beta, bmax, iterations);
+    }
+    const double s = detail::kSqrt2Pi * beta * (1.0 + 0.2617993877991494 * beta * beta);
+    return iterate(Branch::Middle, x, s, beta, bmax, iterations);
   }
   const double ax = -x;
   const double sc = std::sqrt(2.0 * ax);

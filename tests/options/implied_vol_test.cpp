@@ -79,6 +79,24 @@ TEST(ImpliedVolRoundTrip, RandomGridAndIterationCount) {
   EXPECT_LE(max_iter, 3);  // 2 on most inputs, 3 near the money at tiny s (docs/options.md)
 }
 
+// Edge inputs: at the money with tiny prices (the x = 0 branch must not form 1 - beta), prices
+// down to 1e-300, and prices next to the upper bound. Invariant: the price is reproduced.
+TEST(ImpliedVolEdge, TinyAndNearBoundPrices) {
+  struct Row {
+    OptionType t;
+    double F, K, T, price;
+  };
+  const Row rows[] = {{OptionType::Call, 100, 100, 1, 1e-12},      {OptionType::Call, 100, 100, 1e-8, 1e-6},
+                      {OptionType::Put, 100, 100, 2, 0.3},          {OptionType::Call, 100, 200, 1, 1e-300},
+                      {OptionType::Put, 100, 50, 1, 1e-200},        {OptionType::Call, 100, 100, 1, 99.999999},
+                      {OptionType::Put, 100, 100, 100, 99.0},       {OptionType::Call, 100, 1e6, 1, 99.99999}};
+  for (const auto& r : rows) {
+    const double iv = implied_vol_black76(r.t, r.price, r.F, r.K, r.T);
+    EXPECT_GT(iv, 0.0);
+    EXPECT_NEAR(black76_price(r.t, r.F, r.K, r.T, iv) / r.price, 1.0, 1e-13) << r.F << " " << r.K << " " << r.price;
+  }
+}
+
 TEST(ImpliedVolBounds, TypedErrorsNeverNaN) {
   // Call below intrinsic, at/above the forward; put above the strike; negative price.
   EXPECT_THROW(implied_vol_black76(OptionType::Call, 9.0, 110, 100, 1.0), ArbitrageBoundsError);
