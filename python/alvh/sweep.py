@@ -13,6 +13,10 @@ Engines (``engine=``):
 * ``"simulate"`` - :func:`alvh.simulate` (the Monte Carlo engine; arrays are reduced to the CLI's
   statistics): rows hold lp/lp_hedged/hodl mean, stdev, VaR/CVaR 95, prob_loss and the LP
   components (fees, LVR, IL, time in range);
+* ``"backtest"`` - :func:`alvh.run_backtest` with the config's dotted keys as overrides (e.g.
+  ``{"lp.range_width": 0.3, "layer2.bump": 2}``; key ``"config"`` names a TOML file); the seed
+  drives ``synthetic.seed`` unless given; rows hold final NAV, IRR, Sharpe, max drawdown and CVaR
+  per strategy;
 * ``"risk"`` - :func:`alvh.risk_report` (closed form; no seed);
 * any picklable callable ``f(config: dict, seed: int) -> dict`` of scalars (define it at module
   level so that worker processes can import it).
@@ -77,7 +81,19 @@ def _risk_row(params, seed):
     return {k: v for k, v in rep.items() if not hasattr(v, "__len__")}
 
 
-ENGINES = {"simulate": _simulate_row, "risk": _risk_row}
+def _backtest_row(params, seed):
+    overrides = {k: v for k, v in params.items() if k != "config"}
+    overrides.setdefault("synthetic.seed", seed % (1 << 62))  # the synthetic history of this config
+    res = _alvh.run_backtest(config=params.get("config", ""), overrides=overrides)
+    row = {}
+    for name, s in res["strategies"].items():
+        m = s["metrics"]
+        row.update({f"{name}_final_nav": m["final_nav"], f"{name}_irr": m["irr"], f"{name}_sharpe": m["sharpe"],
+                    f"{name}_max_drawdown": m["max_drawdown"], f"{name}_cvar": m["cvar"]})
+    return row
+
+
+ENGINES = {"simulate": _simulate_row, "risk": _risk_row, "backtest": _backtest_row}
 
 
 def _engine(engine):

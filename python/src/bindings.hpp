@@ -51,5 +51,6 @@ void bind_risk(py::module_& m);
 void bind_hedge(py::module_& m);
 void bind_sim(py::module_& m);
 void bind_backtest(py::module_& m);
+void bind_surface(py::module_& m);
 
 }  // namespace alvh::python

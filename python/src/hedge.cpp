@@ -1,10 +1,52 @@
 // alvh::hedge bindings: the legs of an alvh.hedge document (alvh/hedge/hedge_leg.hpp).
 #include <pybind11/stl.h>
 
+#include <cmath>
+
 #include "alvh/hedge/hedge_leg.hpp"
+#include "alvh/hedge/static_replication.hpp"
 #include "bindings.hpp"
 
 namespace alvh::python {
+
+namespace {
+py::dict strip_dict(const hedge::ReplicationStrip& s) {
+  py::dict d;
+  d["expansion_point"] = s.expansion_point, d["bond"] = s.bond, d["forward_quantity"] = s.forward_quantity;
+  py::list opts;
+  for (const auto& o : s.options) {
+    py::dict x;
+    x["type"] = o.type == options::OptionType::Call ? "call" : "put", x["strike"] = o.strike, x["weight"] = o.weight;
+    opts.append(x);
+  }
+  d["options"] = opts;
+  return d;
+}
+
+hedge::ReplicationStrip strip_from(const py::dict& d) {
+  hedge::ReplicationStrip s;
+  s.expansion_point = d["expansion_point"].cast<double>();
+  s.bond = d["bond"].cast<double>();
+  s.forward_quantity = d["forward_quantity"].cast<double>();
+  for (const auto& h : d["options"]) {
+    const auto o = h.cast<py::dict>();
+    const std::string type = py::str(o["type"]);
+    if (type != "call" && type != "put") throw DomainError("strip option type: expected 'call' or 'put', got '" + type + "'");
+    s.options.push_back({type == "call" ? options::OptionType::Call : options::OptionType::Put,
+                         o["strike"].cast<double>(), o["weight"].cast<double>()});
+  }
+  return s;
+}
+
+hedge::LpPayoff payoff_of(const amm::PriceRange& range, double liquidity, double entry_price, const std::string& kind) {
+  if (kind != "lp_minus_hodl" && kind != "lp_value")
+    throw DomainError("payoff: expected 'lp_minus_hodl' or 'lp_value', got '" + kind + "'");
+  require(liquidity > 0.0 && std::isfinite(liquidity), "liquidity", "a finite number > 0", liquidity);
+  require(entry_price > 0.0 && std::isfinite(entry_price), "entry_price", "a finite number > 0", entry_price);
+  return {range, liquidity, entry_price,
+          kind == "lp_value" ? hedge::ReplicatedPayoff::LpValue : hedge::ReplicatedPayoff::LpMinusHodl};
+}
+}  // namespace
 
 py::object json_to_python(const std::string& dumped) {
   // Leaked on purpose: a static py::object would be dec-ref'd after interpreter finalisation.
@@ -25,6 +67,41 @@ void bind_hedge(py::module_& m) {
       "type ('put'|'call'), strike, expiry_years, quantity (signed, + = long, units of underlying), premium\n"
       "(per unit underlying, numeraire), side ('buy'|'sell'). Raises alvh.InputError naming the file and\n"
       "field when the file is missing, is not an alvh.hedge document, or a leg is malformed.");
+
+  m.def(
+      "carr_madan_strip",
+      [](const amm::PriceRange& range, double liquidity, double entry_price, double forward,
+         const py::object& strikes, const std::string& payoff, std::size_t n_points) {
+        require(forward > 0.0 && std::isfinite(forward), "forward", "a finite number > 0", forward);
+        const auto p = payoff_of(range, liquidity, entry_price, payoff);
+        if (strikes.is_none()) return strip_dict(hedge::carr_madan_continuous(p, forward, n_points));
+        return strip_dict(hedge::carr_madan_discrete(p, forward, strikes.cast<std::vector<double>>()));
+      },
+      py::arg("range"), py::arg("liquidity"), py::arg("entry_price"), py::arg("forward"),
+      py::arg("strikes") = py::none(), py::arg("payoff") = "lp_minus_hodl", py::arg("n_points") = 200,
+      "Carr-Madan (1998) static replication of the LP's horizon payoff ('lp_minus_hodl' or 'lp_value'):\n"
+      "f(S) = f(K*) + f'(K*)(S - K*) + strip of puts below / calls above K* with weights f''(K) dK (negative:\n"
+      "the LP is short them; the hedge buys their negatives). strikes=None: continuous strip by Gauss-Legendre\n"
+      "quadrature; else the discrete strip on the listed strikes. Returns a dict {expansion_point, bond,\n"
+      "forward_quantity, options: [{type, strike, weight}]}.");
+  m.def(
+      "strip_payoff",
+      [](const py::dict& strip, const DoubleArray& price) {
+        const auto s = strip_from(strip);
+        DoubleArray out = empty_like(price);
+        const double* p = price.data();
+        double* o = out.mutable_data();
+        for (py::ssize_t i = 0; i < price.size(); ++i) o[i] = hedge::strip_payoff(s, p[i]);
+        return out;
+      },
+      py::arg("strip"), py::arg("price"), "Horizon payoff of a strip (from carr_madan_strip) at prices (array).");
+  m.def(
+      "strip_price",
+      [](const py::dict& strip, double forward, double t_years, double discount, double vol) {
+        return hedge::strip_price(strip_from(strip), forward, t_years, discount, vol);
+      },
+      py::arg("strip"), py::arg("forward"), py::arg("t_years"), py::arg("discount"), py::arg("vol"),
+      "Present value of a strip with Black-76 at a flat vol on the forward.");
 }
 
 }  // namespace alvh::python

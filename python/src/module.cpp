@@ -15,6 +15,7 @@ PYBIND11_MODULE(_alvh, m) {
   ap::bind_amm(m);
   ap::bind_amm_exact(m);
   ap::bind_options(m);
+  ap::bind_surface(m);
   ap::bind_risk(m);
   ap::bind_hedge(m);
   ap::bind_sim(m);

@@ -58,3 +58,13 @@ def test_bad_sweep_arguments_raise():
         sweep_local([])
     with pytest.raises(TypeError):
         sweep_local([{"no_such_argument": 1}], base=BASE)
+
+
+def test_dask_backtest_sweep_equals_in_process_sweep():
+    pytest.importorskip("dask.distributed")
+    configs = grid(**{"lp.range_width": [0.15, 0.3], "layer2.bump": [1.0, 2.0]})
+    base = {"synthetic.years": 0.1, "strategies": ["hodl", "steward"]}
+    local = sweep_local(configs, base=base, engine="backtest", chunk_size=2)
+    distributed = sweep(configs, base=base, engine="backtest", chunk_size=2, n_workers=2, processes=False)
+    pd.testing.assert_frame_equal(distributed, local, check_exact=True)
+    assert {"steward_irr", "hodl_final_nav"} <= set(local.columns)
