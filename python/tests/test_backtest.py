@@ -66,3 +66,19 @@ def test_xirr_and_drawdown_match_hand_computations():
     assert alvh.xirr([0.0, 1.0], [-100.0, 110.0]) == pytest.approx(0.10, rel=1e-12)
     assert alvh.xirr([0.0, 2.0], [-1.0, 2.0]) == pytest.approx(2 ** 0.5 - 1, rel=1e-12)
     assert alvh.max_drawdown(np.array([100.0, 120.0, 90.0, 130.0])) == pytest.approx(0.25, rel=1e-15)
+
+
+def test_python_main_job_example_runs_and_writes_a_png(tmp_path):
+    # examples/python_main_job.py is also a regression test (STYLE.md: examples that are tests).
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    script = pathlib.Path(__file__).resolve().parents[2] / "examples" / "python_main_job.py"
+    out = tmp_path / "job.png"
+    proc = subprocess.run([sys.executable, str(script), "--out", str(out), "--paths", "500", "--backtest-years", "0.1"],
+                          capture_output=True, text=True, env=dict(os.environ, MPLBACKEND="Agg"))
+    assert proc.returncode == 0, proc.stderr
+    assert out.stat().st_size > 10_000 and out.read_bytes()[:4] == b"\x89PNG"
+    assert "Hedge:" in proc.stdout and "steward" in proc.stdout
