@@ -49,3 +49,20 @@ def test_input_error_for_a_missing_file_names_it(tmp_path):
 def test_errors_are_catchable_as_the_base_class():
     with pytest.raises(alvh.Error):
         alvh.bsm_price(alvh.OptionType.Call, 100.0, 100.0, 1.0, 0.0, 0.0, -0.2)
+
+
+def test_every_public_binding_has_a_docstring():
+    import inspect
+
+    missing = []
+    for name in dir(alvh._alvh):
+        if name.startswith("_") or name.isupper():
+            continue
+        obj = getattr(alvh._alvh, name)
+        if not (obj.__doc__ or "").strip():
+            missing.append(name)
+        if inspect.isclass(obj) and not issubclass(obj, BaseException):
+            for attr, member in vars(obj).items():
+                if not attr.startswith("_") and callable(member) and not (member.__doc__ or "").strip():
+                    missing.append(f"{name}.{attr}")
+    assert missing == []
