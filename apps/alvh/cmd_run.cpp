@@ -107,13 +107,14 @@ void load_config(const std::string& path, RunArgs& a, const std::function<bool(c
   const std::map<std::string, std::vector<std::string>> allowed = {
       {"position", {"price", "range_lower", "range_upper", "capital", "vol", "v2"}},
       {"simulation", {"horizon_days", "paths", "steps_per_day", "seed", "threads"}},
+      {"hedge", {"hedge_ratio", "strike_step"}},
       {"market", {"source", "data_dir"}},
       {"report", {"out", "save_json"}}};
   for (auto&& [k, v] : tbl) {
     const std::string key(k.str());
     auto it = allowed.find(key);
     if (it == allowed.end() || !v.is_table())
-      fail(key, "unknown section (expected [position], [simulation], [market] or [report])", &v);
+      fail(key, "unknown section (expected [position], [simulation], [hedge], [market] or [report])", &v);
     for (auto&& [k2, v2] : *v.as_table()) {
       const std::string key2(k2.str());
       if (std::find(it->second.begin(), it->second.end(), key2) == it->second.end())
@@ -138,6 +139,10 @@ void load_config(const std::string& path, RunArgs& a, const std::function<bool(c
     num(*t, "simulation", "steps_per_day", "--steps-per-day", a.cfg.steps_per_day);
     num(*t, "simulation", "seed", "--seed", a.cfg.seed);
     num(*t, "simulation", "threads", "--threads", a.cfg.threads);
+  }
+  if (auto* t = tbl["hedge"].as_table()) {
+    num(*t, "hedge", "hedge_ratio", "--hedge-ratio", a.cfg.hedge_ratio);
+    num(*t, "hedge", "strike_step", "--strike-step", a.cfg.strike_step);
   }
   if (auto* t = tbl["market"].as_table()) {
     str(*t, "market", "source", "--market", a.market);
@@ -243,6 +248,8 @@ const RegisterCommand reg(90, [](CLI::App& app, const GlobalOptions& g) {
   sub->add_option("--steps-per-day", c.steps_per_day, "Simulation steps per day")->capture_default_str();
   sub->add_option("--seed", c.seed, "Random seed (same seed => same numbers, any thread count)")->capture_default_str();
   sub->add_option("--threads", c.threads, "Worker threads (0 = all)")->capture_default_str();
+  sub->add_option("--hedge-ratio", c.hedge_ratio, "Layer 1: fraction of the Carr-Madan strip bought")->capture_default_str();
+  sub->add_option("--strike-step", c.strike_step, "Layer 1: listed-strike spacing, fraction of spot")->capture_default_str();
   sub->add_option("--market", args->market, "auto | embedded | real")->capture_default_str();
   sub->add_option("--data", args->data_dir, "Shared data directory with the real history (implies --market real)");
   sub->add_option("--out,-o", args->out, "HTML report to write (atomically)")->capture_default_str();

@@ -3,6 +3,8 @@
 // owning modules directly with the same inputs and seed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "alvh/amm/position_model.hpp"
 #include "alvh/core/error.hpp"
 #include "alvh/report/default_market.hpp"
@@ -46,7 +48,7 @@ TEST(RunJob, PositionNumbersAreTheLibrarys) {
   const auto ref = payoff_at_horizon(PositionSpec{range, cfg.price, cfg.capital, cfg.vol, p["fee_apr"].get<double>(),
                                                   cfg.horizon_days / 365.0},
                                      {});
-  ASSERT_EQ(pay->series.size(), 2u);
+  ASSERT_EQ(pay->series.size(), 3u);  // HODL, LP, LP + hedge
   EXPECT_EQ(pay->series[1].y, ref.lp);
   EXPECT_EQ(pay->series[0].y, ref.hodl);
   ASSERT_NE(find_chart(r.document, "greeks"), nullptr);
@@ -98,6 +100,62 @@ TEST(RunJob, StagesAreReportedHonestly) {
   }
   EXPECT_EQ(r.results["market"]["source"], "embedded");
   EXPECT_EQ(r.document.meta[1].second, "embedded default");
+}
+
+// Property of a static replication (Carr & Madan 1998): at every listed strike the hedge legs pay
+// exactly -hedge_ratio x (V_LP - V_HODL) (the strip interpolates the payoff at its nodes; at
+// entry P0 = F the payoff is 0, so there is no bond; the forward leg is a call/put pair at F).
+TEST(RunJob, Layer1LegsReplicateMinusLpMinusHodlAtTheStrikes) {
+  const auto cfg = small();
+  const auto r = run_job(cfg);
+  const auto& h = r.results["hedge"];
+  ASSERT_GE(h["legs"].size(), 5u);
+  const amm::PriceRange range{cfg.range_lower, cfg.range_upper};
+  const double L = amm::liquidity_for_capital(range, cfg.capital, cfg.price);
+  double premium = 0;
+  for (const auto& leg : h["legs"]) premium += leg["quantity"].get<double>() * leg["premium"].get<double>();
+  EXPECT_NEAR(h["total_premium"].get<double>(), premium, 1e-9 * premium);
+  for (const auto& node : h["legs"]) {
+    const double S = node["strike"].get<double>();
+    double pay = 0;
+    for (const auto& leg : h["legs"]) {
+      const double K = leg["strike"].get<double>(), q = leg["quantity"].get<double>();
+      pay += q * (leg["type"] == "put" ? std::max(K - S, 0.0) : std::max(S - K, 0.0));
+    }
+    const double lp_minus_hodl = amm::lp_value(range, L, S) - amm::hodl_value(range, L, cfg.price, S);
+    EXPECT_NEAR(pay, -cfg.hedge_ratio * lp_minus_hodl, 1e-6 * cfg.capital) << S;
+  }
+  // the hedged distribution is in the results and the document
+  EXPECT_TRUE(r.results["simulation"]["lp_hedged"].is_object());
+  EXPECT_NE(find_chart(r.document, "sim-lp-hedged"), nullptr);
+  EXPECT_EQ(find_chart(r.document, "payoff")->series.size(), 3u);
+}
+
+TEST(RunJob, BacktestCurvesAreTheEnginesResults) {
+  const auto r = run_job(small());
+  const auto& b = r.results["backtest"];
+  ASSERT_GE(b["strategies"].size(), 2u);
+  const auto* eq = find_chart(r.document, "equity");
+  const auto* at = find_chart(r.document, "attribution");
+  ASSERT_NE(eq, nullptr);
+  ASSERT_NE(at, nullptr);
+  ASSERT_NE(find_chart(r.document, "drawdown"), nullptr);
+  ASSERT_EQ(eq->series.size(), b["strategies"].size());
+  for (std::size_t i = 0; i < eq->series.size(); ++i) {
+    const auto& st = b["strategies"][i];
+    EXPECT_EQ(eq->series[i].name, st["name"].get<std::string>());
+    // the curve starts at the capital (less entry costs) and the metrics table's NAV is its end
+    EXPECT_NEAR(eq->series[i].y.front(), r.results["config"]["capital"].get<double>(), 0.05 * 1e5);
+    // attribution bars sum to final NAV - capital (backtest's conservation, to rounding)
+    double sum = 0;
+    for (double v : at->series[i].y) sum += v;
+    EXPECT_NEAR(sum, st["final_nav"].get<double>() - r.results["config"]["capital"].get<double>(), 1e-6 * 1e5);
+  }
+  for (const char* s : {"promoter", "steward"}) {
+    bool found = false;
+    for (const auto& st : b["strategies"]) found |= st["name"] == s;
+    EXPECT_TRUE(found) << s;
+  }
 }
 
 TEST(RunJob, RejectsBadConfigNamingTheFlag) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "alvh/report/default_market.hpp"
+#include "alvh/report/position_analysis.hpp"
 #include "alvh/report/document.hpp"
 
 namespace alvh::report {
@@ -33,6 +34,8 @@ struct RunConfig {
   int steps_per_day = 24;
   std::uint64_t seed = default_market::kSeed;
   int threads = 0;  // 0 = all hardware threads (results do not depend on it)
+  double hedge_ratio = 0.5;   // Layer 1: fraction of the Carr-Madan strip bought (backtest's default)
+  double strike_step = 0.05;  // listed-strike spacing, fraction of spot (backtest's default)
   // Shared data directory (containing data/yahoo_eth_usd_daily_2017-2024.csv ...); empty =
   // embedded default market.
   std::string data_dir;
