@@ -217,8 +217,21 @@ void run_main(RunArgs a, const GlobalOptions& g, const std::function<bool(const 
     rows.push_back({"sim LP VaR95 / CVaR95", fmt::format("{} / {}", num(s["lp"]["var95"].get<double>()),
                                                           num(s["lp"]["cvar95"].get<double>()))});
   }
+  if (r.contains("hedge"))
+    rows.push_back({"Layer 1 premium", fmt::format("{} USDC for {} legs", num(r["hedge"]["total_premium"].get<double>()),
+                                                    r["hedge"]["legs"].size())});
+  if (r.contains("simulation") && r["simulation"]["lp_hedged"].is_object()) {
+    const auto& h = r["simulation"]["lp_hedged"];
+    rows.push_back({"sim LP+hedge VaR95 / CVaR95",
+                    fmt::format("{} / {}", num(h["var95"].get<double>()), num(h["cvar95"].get<double>()))});
+  }
+  if (r.contains("backtest"))
+    for (const auto& st : r["backtest"]["strategies"])
+      rows.push_back({"backtest " + st["name"].get<std::string>(),
+                      fmt::format("return {:+.2f}%, max drawdown {:.2f}%", 100 * st["total_return"].get<double>(),
+                                  100 * st["max_drawdown"].get<double>())});
   for (const auto& st : result.stages)
-    rows.push_back({"stage " + st.name, st.done ? "done" : "omitted: " + st.note});
+    if (!st.done) rows.push_back({"stage " + st.name, "omitted: " + st.note});
   if (!a.no_html) rows.push_back({"report", fmt::format("{} ({} KiB)", a.out, html_bytes.size() / 1024)});
   if (!a.save_json.empty()) rows.push_back({"results JSON", a.save_json});
   print_kv(rows);
