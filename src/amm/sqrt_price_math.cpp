@@ -8,8 +8,8 @@ namespace alvh::amm {
 U256 get_next_sqrt_price_from_amount0_rounding_up(const U256& sqrt_px96, u128 liquidity, const U256& amount, bool add) {
   if (amount.is_zero()) return sqrt_px96;
   const U256 numerator1 = U256(liquidity) << kResolution96;
-  const U256 product = amount * sqrt_px96;  // wrapping, overflow detected below
-  const bool product_ok = product / amount == sqrt_px96;
+  U256 product;  // amount * sqrtP; product_ok <=> the contract's `product / amount == sqrtPX96`
+  const bool product_ok = mul_no_overflow(amount, sqrt_px96, product);
   if (add) {
     if (product_ok) {
       const U256 denominator = numerator1 + product;

@@ -192,7 +192,42 @@ DivMod256 divmod(const U256& a, const U256& b) {
 U256 operator/(const U256& a, const U256& b) { return divmod(a, b).quotient; }
 U256 operator%(const U256& a, const U256& b) { return divmod(a, b).remainder; }
 
+bool mul_no_overflow(const U256& a, const U256& b, U256& product) {
+  if (a.hi == 0 && b.hi == 0) {
+    product = mul_wide(a.lo, b.lo);
+    return true;
+  }
+  const U512 p = mul_full(a, b);
+  product = from_limbs(p.l);
+  return (p.l[4] | p.l[5] | p.l[6] | p.l[7]) == 0;
+}
+
+namespace {
+// Fast path for a power-of-two denominator 2^k (Q96, Q128): the product shifted right.
+bool is_pow2(const U256& d) { return !d.is_zero() && (d & (d - U256(1))).is_zero(); }
+U256 shr_512(const U512& p, unsigned k, bool& inexact, bool& overflow) {
+  // quotient = p >> k must fit 256 bits
+  u64 out[8] = {};
+  const unsigned limb = k / 64, bit = k % 64;
+  for (unsigned i = 0; i + limb < 8; ++i) {
+    out[i] = p.l[i + limb] >> bit;
+    if (bit && i + limb + 1 < 8) out[i] |= p.l[i + limb + 1] << (64 - bit);
+  }
+  overflow = (out[4] | out[5] | out[6] | out[7]) != 0;
+  inexact = false;
+  for (unsigned i = 0; i < limb; ++i) inexact |= p.l[i] != 0;
+  if (bit) inexact |= (p.l[limb] & ((u64(1) << bit) - 1)) != 0;
+  return from_limbs(out);
+}
+}  // namespace
+
 U256 mul_div(const U256& a, const U256& b, const U256& denominator) {
+  if (is_pow2(denominator)) {
+    bool inexact = false, overflow = false;
+    const U256 q = shr_512(mul_full(a, b), static_cast<unsigned>(denominator.lsb()), inexact, overflow);
+    if (overflow) throw Revert("mulDiv", "result overflows uint256");
+    return q;
+  }
   if (a.hi == 0 && b.hi == 0) {
     const U256 p = mul_wide(a.lo, b.lo);
     if (denominator.is_zero()) throw Revert("mulDiv", "denominator is zero");
@@ -203,7 +238,12 @@ U256 mul_div(const U256& a, const U256& b, const U256& denominator) {
 
 U256 mul_div_rounding_up(const U256& a, const U256& b, const U256& denominator) {
   U256 q, r;
-  if (a.hi == 0 && b.hi == 0) {
+  if (is_pow2(denominator)) {
+    bool inexact = false, overflow = false;
+    q = shr_512(mul_full(a, b), static_cast<unsigned>(denominator.lsb()), inexact, overflow);
+    if (overflow) throw Revert("mulDiv", "result overflows uint256");
+    if (inexact) r = U256(1);
+  } else if (a.hi == 0 && b.hi == 0) {
     if (denominator.is_zero()) throw Revert("mulDiv", "denominator is zero");
     const auto qr = divmod(mul_wide(a.lo, b.lo), denominator);
     q = qr.quotient;

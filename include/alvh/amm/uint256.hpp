@@ -104,6 +104,9 @@ struct DivMod256 {
 };
 DivMod256 divmod(const U256& a, const U256& b);
 
+// a*b without wrap-around: false if the full product needs more than 256 bits (product then
+// holds the low 256 bits, as EVM MUL would).
+bool mul_no_overflow(const U256& a, const U256& b, U256& product);
 // FullMath.mulDiv: floor(a*b/denominator) with a 512-bit intermediate. Reverts if
 // denominator == 0 or the result overflows 256 bits.
 U256 mul_div(const U256& a, const U256& b, const U256& denominator);
