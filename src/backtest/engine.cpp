@@ -10,6 +10,7 @@
 #include "alvh/backtest/backtest.hpp"
 #include "alvh/backtest/metrics.hpp"
 #include "alvh/core/error.hpp"
+#include "alvh/hedge/static_replication.hpp"
 #include "alvh/options/black.hpp"
 #include "alvh/signals/event_calendar.hpp"
 #include "alvh/signals/indicators.hpp"
@@ -316,38 +317,36 @@ void Engine::close_layer(Book& k, const Market& m, std::uint8_t layer) {
     if (k.opt[static_cast<std::size_t>(j)].layer == layer) trade_option(k, m, j, -k.opt[static_cast<std::size_t>(j)].qty);
 }
 
-// Layer 1 when the hedge module's optimiser is not used: Carr-Madan (1998) replication of the
-// LP's concavity, V'' = -L/(2 K^{3/2}) on (pa, pb) (REFERENCES.md §4f; Deng, Zong, Wang 2022),
-// bought as puts below the forward and calls above it on a grid of listed strikes spaced
-// strike_step x spot; each strike carries the exact integral of the weight over its cell,
-// L (1/sqrt(a) - 1/sqrt(b)), so the total matches the continuous strip. Scaled by hedge_ratio and
-// by the cash budget.
+// Layer 1: the hedge module's discrete Carr-Madan strip (hedge::carr_madan_discrete; P. Carr,
+// D. Madan 1998; REFERENCES.md §4f; Deng, Zong, Wang 2022) of the LP value on a grid of listed
+// strikes spaced strike_step x spot inside the range, plus the range ends pa and pb (so that the
+// strip is exact beyond them). The strip pays the piecewise-linear interpolant of V through the
+// strikes; the hedge buys the negative of the LP's (short) option weights, scaled by hedge_ratio
+// and by the cash budget. The optimiser (hedge/optimiser.hpp) is not run inside the bar loop.
 void Engine::buy_layer1(Book& k, const Market& m) {
   const auto expiry = m.t + static_cast<std::int64_t>(c_.layer1.tenor_days * 86400.0);
   const double T = c_.layer1.tenor_days / 365.0;
   const double F = m.S * std::exp(c_.marking.rate * T);
   const double step = c_.layer1.strike_step * m.S;
   const double lo = k.range.is_full() ? m.S / 4 : k.range.lower, hi = k.range.is_full() ? m.S * 4 : k.range.upper;
-  const int first = static_cast<int>(std::ceil(lo / step - 0.5)), last = static_cast<int>(std::floor(hi / step + 0.5));
+  if (k.L <= 0) return;
+  std::vector<double> strikes;
+  for (int j = static_cast<int>(std::ceil(lo / step)); j * step <= hi; ++j) strikes.push_back(j * step);
+  strikes.push_back(lo);
+  strikes.push_back(hi);
+  const hedge::LpPayoff payoff{k.range, k.L, m.S, hedge::ReplicatedPayoff::LpValue};
+  const auto strip = hedge::carr_madan_discrete(payoff, F, strikes);
   const int start = k.nopt;
   double spend = 0, gamma_total = 0;
-  for (int j = first; j <= last; ++j) {
-    const double K = j * step;
-    const double a = std::max(lo, K - 0.5 * step), b = std::min(hi, K + 0.5 * step);
-    if (b <= a || K <= 0) continue;
-    // the cell holding the forward is split: puts for its part below F, calls above (Carr-Madan)
-    const double parts[2][2] = {{a, std::min(b, F)}, {std::max(a, F), b}};
-    for (int side = 0; side < 2; ++side) {
-      const double pa = parts[side][0], pb = parts[side][1];
-      if (pb <= pa) continue;
-      const double q = c_.layer1.hedge_ratio * k.L * (1.0 / std::sqrt(pa) - 1.0 / std::sqrt(pb));
-      const int idx = add_option(k, m, side == 0 ? OptionType::Put : OptionType::Call, K, expiry, 1, 0);
-      if (idx < 0) break;
-      auto& o = k.opt[static_cast<std::size_t>(idx)];
-      o.qty = q;  // provisional (for sizing); reset before trading
-      spend += q * (o.mark + option_unit_cost(o.mark, m)) + c_.costs.gas_units_option_trade * m.gas_per_unit;
-      gamma_total += q * gamma(o, m);
-    }
+  for (const auto& so : strip.options) {
+    const double q = -c_.layer1.hedge_ratio * so.weight;  // the LP is short the strip; the hedge buys it
+    if (q <= 0) continue;
+    const int idx = add_option(k, m, so.type, so.strike, expiry, 1, 0);
+    if (idx < 0) break;
+    auto& o = k.opt[static_cast<std::size_t>(idx)];
+    o.qty = q;  // provisional (for sizing); reset before trading
+    spend += q * (o.mark + option_unit_cost(o.mark, m)) + c_.costs.gas_units_option_trade * m.gas_per_unit;
+    gamma_total += q * gamma(o, m);
   }
   const double scale = spend > k.cash ? std::max(0.0, k.cash) / spend : 1.0;  // premium budget = cash on hand
   double trade_cost = 0;
@@ -367,7 +366,7 @@ void Engine::buy_layer1(Book& k, const Market& m) {
     trade_option(k, m, j, q);
   }
   if (c_.layer1.forward_hedge) {
-    const double target = -scale * c_.layer1.hedge_ratio * amm::lp_delta(k.range, k.L, F);
+    const double target = -scale * c_.layer1.hedge_ratio * strip.forward_quantity;
     const double dq = target - k.perp_q;
     const double fee = std::abs(dq) * m.S * c_.costs.perp_fee_bps * 1e-4;
     k.cash -= fee;
@@ -415,6 +414,7 @@ void Engine::manage_lp(Book& k, const Market& m) {
   const double w = m.rv > c_.lp.widen_vol ? c_.lp.wide_range_width : c_.lp.range_width;
   const auto nr = range_around(m.S, w, false);
   const double v = amm::lp_value(k.range, k.L, m.S);
+  if (!(v > 0)) return;  // nothing left to re-centre (withdrawn to repay debt)
   const double x_old = amm::lp_delta(k.range, k.L, m.S);
   const double L_guess = amm::liquidity_for_capital(nr, v, m.S);
   const double x_new = amm::amounts_for_liquidity(nr, L_guess, m.S).amount0;
@@ -787,7 +787,7 @@ BacktestResult Engine::run(const ProgressFn& progress) {
                                     100 * c_.marking.vol_premium, 100 * c_.marking.vol_floor));
   else
     res.notes.push_back("options marked with Black-76 at the implied-vol series (DVOL) where it covers a bar, else realized + premium");
-  res.notes.push_back("Layer 1 is the Carr-Madan strip on listed strikes computed in the backtest module (the hedge module's optimiser API was not available)");
+  res.notes.push_back("Layer 1 is the hedge module's discrete Carr-Madan strip (carr_madan_discrete) on listed strikes plus the range ends; the variance/CVaR optimiser is not run inside the bar loop");
   return res;
 }
 
