@@ -180,7 +180,10 @@ U256 operator*(const U256& a, const U256& b) noexcept {
 
 DivMod256 divmod(const U256& a, const U256& b) {
   if (b.is_zero()) throw Revert("division by zero");
-  if (a.hi == 0 && b.hi == 0) return {U256(a.lo / b.lo), U256(a.lo % b.lo)};
+  if (a.hi == 0 && b.hi == 0) {
+    const u128 q = a.lo / b.lo;  // one library division; the remainder by multiply-subtract
+    return {U256(q), U256(a.lo - q * b.lo)};
+  }
   if (a < b) return {U256(), a};
   u64 u[4], v[4], q[4] = {}, r[4] = {};
   to_limbs(a, u);
