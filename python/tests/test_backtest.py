@@ -82,3 +82,16 @@ def test_python_main_job_example_runs_and_writes_a_png(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert out.stat().st_size > 10_000 and out.read_bytes()[:4] == b"\x89PNG"
     assert "Hedge:" in proc.stdout and "steward" in proc.stdout
+
+
+def test_run_backtest_equals_cli_json(cli, tmp_path):
+    # The same TOML config through `alvh --json backtest --config` and through the bindings.
+    cfg = tmp_path / "bt.toml"
+    cfg.write_text("[synthetic]\nseed = 7\nyears = 0.25\n")
+    doc = cli("backtest", "--config", cfg)
+    py = alvh.run_backtest(config=str(cfg))
+    assert [s["name"] for s in doc["strategies"]] == list(py["strategies"])
+    for s in doc["strategies"]:
+        mine = py["strategies"][s["name"]]["metrics"]
+        for key in ("final_nav", "total_return", "sharpe", "max_drawdown"):
+            assert mine[key] == pytest.approx(s["metrics"][key], rel=1e-12, abs=1e-12), (s["name"], key)

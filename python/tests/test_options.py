@@ -173,3 +173,14 @@ def test_bad_option_inputs_raise_clear_errors():
         alvh.implied_vol_black76(C, 150.0, 100.0, 100.0, 1.0)
     with pytest.raises(TypeError):
         alvh.bsm_price("call", 100.0, 100.0, 1.0, 0.0, 0.0, 0.2)
+
+
+def test_greeks_and_iv_equal_cli_json(cli):
+    doc = cli("option", "price", "--type", "put", "--spot", 430, "--strike", 405, "--t-years", repr(1 / 12), "--rate",
+              0.07, "--yield", 0.05, "--vol", 0.2)
+    g = alvh.bsm_greeks(P, 430.0, 405.0, 1 / 12, 0.07, 0.05, 0.2)
+    for key in ("price", "delta", "gamma", "vega", "theta", "rho", "vanna", "volga"):
+        assert g[key] == pytest.approx(doc[key], rel=1e-15, abs=1e-300), key
+    iv = cli("option", "iv", "--type", "put", "--spot", 430, "--strike", 405, "--t-years", repr(1 / 12), "--rate",
+             0.07, "--yield", 0.05, "--price", repr(g["price"]))["iv"]
+    assert alvh.implied_vol_bsm(P, g["price"], 430.0, 405.0, 1 / 12, 0.07, 0.05) == pytest.approx(iv, rel=1e-15)
