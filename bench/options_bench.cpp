@@ -131,8 +131,8 @@ void BM_QuantLibImpliedStdDev(benchmark::State& st) {
     for (std::size_t i = 0; i < g.n; ++i) {
       try {
         if constexpr (LiRS)
-          acc += QuantLib::blackFormulaImpliedStdDevLiRS(QuantLib::Option::Call, g.K[i], g.F[i], g.price[i], g.D[i], 0.0,
-                                                         QuantLib::Null<QuantLib::Real>(), 1.0, 1e-12, 100);
+          acc += QuantLib::blackFormulaImpliedStdDevLiRS(QuantLib::Option::Call, g.K[i], g.F[i], g.price[i], g.D[i],
+                                                         0.0, QuantLib::Null<QuantLib::Real>(), 1.0, 1e-12, 100);
         else
           acc += QuantLib::blackFormulaImpliedStdDev(QuantLib::Option::Call, g.K[i], g.F[i], g.price[i], g.D[i], 0.0,
                                                      QuantLib::Null<QuantLib::Real>(), 1e-12, 100);

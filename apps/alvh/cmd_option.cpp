@@ -62,9 +62,10 @@ bool use_forward(const OptionArgs& a) {
 }
 
 nlohmann::json inputs_json(const OptionArgs& a, bool fwd) {
-  nlohmann::json j = {{"type", a.type},       {"strike", a.strike},         {"t_years", a.t_years},
-                      {"rate", a.rate},       {"settlement", a.settlement}, {"model", fwd ? "black76" : "bsm"}};
-  if (fwd) j["forward"] = a.forward;
+  nlohmann::json j = {{"type", a.type}, {"strike", a.strike},         {"t_years", a.t_years},
+                      {"rate", a.rate}, {"settlement", a.settlement}, {"model", fwd ? "black76" : "bsm"}};
+  if (fwd)
+    j["forward"] = a.forward;
   else {
     j["spot"] = a.spot;
     j["yield"] = a.yield;
@@ -85,14 +86,17 @@ BatchRows read_batch(const std::string& path, const char* value_col) {
   CsvReader r(path);
   BatchRows b;
   b.header = r.header();
-  const auto c_type = r.column("type"), c_spot = r.column("spot"), c_k = r.column("strike"),
-             c_t = r.column("t_years"), c_x = r.column(value_col);
+  const auto c_type = r.column("type"), c_spot = r.column("spot"), c_k = r.column("strike"), c_t = r.column("t_years"),
+             c_x = r.column(value_col);
   const auto c_r = r.find_column("rate"), c_q = r.find_column("yield");
   while (r.next()) {
     const std::string ty(r.field(c_type));
-    if (ty == "call" || ty == "C" || ty == "c") b.call.push_back(1);
-    else if (ty == "put" || ty == "P" || ty == "p") b.call.push_back(0);
-    else r.fail(c_type, fmt::format("expected call or put, got '{}'", ty));
+    if (ty == "call" || ty == "C" || ty == "c")
+      b.call.push_back(1);
+    else if (ty == "put" || ty == "P" || ty == "p")
+      b.call.push_back(0);
+    else
+      r.fail(c_type, fmt::format("expected call or put, got '{}'", ty));
     b.spot.push_back(r.get_positive(c_spot));
     b.strike.push_back(r.get_positive(c_k));
     const double t = r.get_double(c_t);
@@ -127,8 +131,10 @@ std::string join(const std::vector<std::string>& v) {
 }
 
 void write_or_print(const std::string& output, const std::string& content) {
-  if (output.empty() || output == "-") std::fputs(content.c_str(), stdout);
-  else write_file_atomically(output, content);
+  if (output.empty() || output == "-")
+    std::fputs(content.c_str(), stdout);
+  else
+    write_file_atomically(output, content);
 }
 
 void run_price_batch(const OptionArgs& a, const GlobalOptions& g) {
@@ -150,8 +156,10 @@ void run_price_batch(const OptionArgs& a, const GlobalOptions& g) {
   }
   write_or_print(a.output, out);
   if (!a.output.empty() && a.output != "-") {
-    if (g.json || a.json) print_json("option.price.batch", {{"input", a.input}, {"output", a.output}, {"rows", n}});
-    else if (!g.quiet) fmt::print(stderr, "alvh: priced {} options -> {}\n", n, a.output);
+    if (g.json || a.json)
+      print_json("option.price.batch", {{"input", a.input}, {"output", a.output}, {"rows", n}});
+    else if (!g.quiet)
+      fmt::print(stderr, "alvh: priced {} options -> {}\n", n, a.output);
   }
 }
 
@@ -171,8 +179,10 @@ void run_iv_batch(const OptionArgs& a, const GlobalOptions& g) {
   for (std::size_t i = 0; i < n; ++i) out += b.lines[i] + fmt::format(",{:.17g}\n", iv[i]);
   write_or_print(a.output, out);
   if (!a.output.empty() && a.output != "-") {
-    if (g.json || a.json) print_json("option.iv.batch", {{"input", a.input}, {"output", a.output}, {"rows", n}});
-    else if (!g.quiet) fmt::print(stderr, "alvh: {} implied vols -> {}\n", n, a.output);
+    if (g.json || a.json)
+      print_json("option.iv.batch", {{"input", a.input}, {"output", a.output}, {"rows", n}});
+    else if (!g.quiet)
+      fmt::print(stderr, "alvh: {} implied vols -> {}\n", n, a.output);
   }
 }
 
@@ -192,21 +202,22 @@ void run_price(const OptionArgs& a, const GlobalOptions& g) {
   if (g.json || a.json) {
     nlohmann::json in = inputs_json(a, fwd);
     in["vol"] = a.vol;
-    print_json("option.price", {{"inputs", in},
-                                {"price", gr.price},
-                                {"delta", gr.delta},
-                                {"gamma", gr.gamma},
-                                {"vega", gr.vega},
-                                {"theta", gr.theta},
-                                {"rho", gr.rho},
-                                {"vanna", gr.vanna},
-                                {"volga", gr.volga},
-                                {"units",
-                                 {{"price", st == Settlement::Inverse ? "coin per unit underlying" : "quote per unit underlying"},
-                                  {"vega", "per 1.00 of vol"},
-                                  {"theta", "per year (dV/dt)"},
-                                  {"rho", "per 1.00 of rate"},
-                                  {"delta", fwd ? "dV/dF" : "dV/dS"}}}});
+    print_json("option.price",
+               {{"inputs", in},
+                {"price", gr.price},
+                {"delta", gr.delta},
+                {"gamma", gr.gamma},
+                {"vega", gr.vega},
+                {"theta", gr.theta},
+                {"rho", gr.rho},
+                {"vanna", gr.vanna},
+                {"volga", gr.volga},
+                {"units",
+                 {{"price", st == Settlement::Inverse ? "coin per unit underlying" : "quote per unit underlying"},
+                  {"vega", "per 1.00 of vol"},
+                  {"theta", "per year (dV/dt)"},
+                  {"rho", "per 1.00 of rate"},
+                  {"delta", fwd ? "dV/dF" : "dV/dS"}}}});
     return;
   }
   fmt::print("{} {} on {} {} K={} T={}y vol={} ({} settlement)\n", fwd ? "Black-76" : "BSM", a.type,
@@ -303,13 +314,14 @@ void run_surface(const SurfaceArgs& a, const GlobalOptions& g) {
     rows.push_back({num(sl.t_years, 5), num(sl.forward, 7), std::to_string(sl.n_quotes), num(sl.params.a, 5),
                     num(sl.params.b, 5), num(sl.params.rho, 4), num(sl.params.m, 4), num(sl.params.sigma, 4),
                     fmt::format("{:.2f}%", 100 * s.implied_vol(sl.forward, sl.t_years)),
-                    fmt::format("{:.2f}", 100 * sl.rmse_vol), bf.arbitrage_free ? "ok" : fmt::format("g={:.3g}", bf.min_g)});
+                    fmt::format("{:.2f}", 100 * sl.rmse_vol),
+                    bf.arbitrage_free ? "ok" : fmt::format("g={:.3g}", bf.min_g)});
   }
   print_table({"T (y)", "forward", "n", "a", "b", "rho", "m", "sigma", "ATM vol", "rmse (vol pt)", "butterfly"}, rows);
   fmt::print("calendar (total variance non-decreasing): {}\n",
-             cal.arbitrage_free ? "ok" : fmt::format("violated by {:.3g} at k={:.3f} between slices {} and {}",
-                                                     cal.worst_gap, cal.k_at_worst, cal.slice_at_worst,
-                                                     cal.slice_at_worst + 1));
+             cal.arbitrage_free ? "ok"
+                                : fmt::format("violated by {:.3g} at k={:.3f} between slices {} and {}", cal.worst_gap,
+                                              cal.k_at_worst, cal.slice_at_worst, cal.slice_at_worst + 1));
   for (const auto& sk : fit.skipped) fmt::print("skipped expiry {}\n", sk);
 }
 
@@ -321,8 +333,10 @@ void add_pricing_options(CLI::App* sub, const std::shared_ptr<OptionArgs>& a, bo
   sub->add_option("--t-years", a->t_years, "Time to expiry in years (ACT/365)");
   sub->add_option("--rate", a->rate, "Continuously compounded rate r")->capture_default_str();
   sub->add_option("--yield", a->yield, "Continuous yield / carry q (BSM)")->capture_default_str();
-  if (iv) sub->add_option("--price", a->price, "Option price (coin per unit underlying with --settlement inverse)");
-  else sub->add_option("--vol", a->vol, "Annualised volatility (0.6 = 60%)");
+  if (iv)
+    sub->add_option("--price", a->price, "Option price (coin per unit underlying with --settlement inverse)");
+  else
+    sub->add_option("--vol", a->vol, "Annualised volatility (0.6 = 60%)");
   sub->add_option("--settlement", a->settlement, "linear (quote currency) or inverse (coin, Deribit style)")
       ->capture_default_str();
   sub->add_option("--input", a->input,
@@ -338,7 +352,8 @@ const RegisterCommand reg(40, [](CLI::App& app, const GlobalOptions& g) {
   opt->footer(
       "Examples:\n"
       "  alvh option price --type call --spot 3000 --strike 3200 --t-years 0.25 --rate 0.04 --vol 0.65\n"
-      "  alvh option price --type put --forward 9100 --strike 8000 --t-years 0.1 --vol 0.8 --settlement inverse --json\n"
+      "  alvh option price --type put --forward 9100 --strike 8000 --t-years 0.1 --vol 0.8 --settlement inverse "
+      "--json\n"
       "  alvh option iv --type call --spot 3000 --strike 3200 --t-years 0.25 --rate 0.04 --price 310.5\n"
       "  alvh option price --input options.csv --output priced.csv\n"
       "  alvh option surface ../shared/data/deribit_btc_option_chain_20200521.csv\n"

@@ -9,7 +9,10 @@
 
 #include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
+#if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#define ALVH_OPTIONS_X86 1
+#endif
 
 #include <cmath>
 #include <cstddef>
@@ -18,12 +21,14 @@
 
 #ifndef ALVH_OPTIONS_BATCH_SLEEF_DECLS
 #define ALVH_OPTIONS_BATCH_SLEEF_DECLS
+#ifdef ALVH_OPTIONS_X86
 // SLEEF's vector erfc (1.5 ulp). sleef.h only declares these under -mavx/-msse2 macros, so
 // they are declared here for the per-target code that Highway compiles with target attributes.
 extern "C" {
 __m256d Sleef_erfcd4_u15avx2(__m256d);
 __m128d Sleef_erfcd2_u15sse4(__m128d);
 }
+#endif
 namespace alvh::options::batch_detail {
 struct KernelArgs {
   const unsigned char* call;
@@ -43,10 +48,10 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 template <class D, class V>
 HWY_INLINE V Erfc(D d, V x) {
-#if HWY_TARGET == HWY_AVX2
+#if defined(ALVH_OPTIONS_X86) && HWY_TARGET == HWY_AVX2
   (void)d;
   return V{Sleef_erfcd4_u15avx2(x.raw)};
-#elif HWY_TARGET == HWY_SSE4
+#elif defined(ALVH_OPTIONS_X86) && HWY_TARGET == HWY_SSE4
   (void)d;
   return V{Sleef_erfcd2_u15sse4(x.raw)};
 #else
@@ -109,8 +114,9 @@ void GreeksKernel(const batch_detail::KernelArgs& a) {
     const auto gamma = hn::Div(hn::Mul(Dq, pdf), hn::Mul(S, s));
     const auto vega = hn::Mul(hn::Mul(S, Dq), hn::Mul(pdf, sqrtT));
     // theta = r V - D F (phi vol/(2 sqrtT) + (r - q) theta N(theta d1))
-    const auto th = hn::Sub(hn::Mul(r, V), hn::Mul(hn::Mul(D, F), hn::Add(hn::Div(hn::Mul(pdf, vol), hn::Add(sqrtT, sqrtT)),
-                                                                        hn::Mul(hn::Sub(r, q), hn::Mul(theta_sign, Nth_d1)))));
+    const auto th =
+        hn::Sub(hn::Mul(r, V), hn::Mul(hn::Mul(D, F), hn::Add(hn::Div(hn::Mul(pdf, vol), hn::Add(sqrtT, sqrtT)),
+                                                              hn::Mul(hn::Sub(r, q), hn::Mul(theta_sign, Nth_d1)))));
     const auto rho = hn::Mul(theta_sign, hn::Mul(hn::Mul(K, T), hn::Mul(D, Nth_d2)));
     const auto vanna = hn::Neg(hn::Div(hn::Mul(hn::Mul(Dq, pdf), d2), vol));
     const auto volga = hn::Div(hn::Mul(vega, hn::Mul(d1, d2)), vol);
@@ -145,7 +151,9 @@ void GreeksKernel(const batch_detail::KernelArgs& a) {
   *a.n_fallback = nf;
 }
 
-const char* TargetName() { return hwy::TargetName(HWY_TARGET); }
+const char* TargetName() {
+  return hwy::TargetName(HWY_TARGET);
+}
 
 }  // namespace alvh::options::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
@@ -161,7 +169,9 @@ namespace alvh::options {
 HWY_EXPORT(GreeksKernel);
 HWY_EXPORT(TargetName);
 
-const char* batch_simd_target() { return HWY_DYNAMIC_DISPATCH(TargetName)(); }
+const char* batch_simd_target() {
+  return HWY_DYNAMIC_DISPATCH(TargetName)();
+}
 
 void bsm_greeks_batch(std::span<const unsigned char> type_is_call, std::span<const double> spot,
                       std::span<const double> strike, std::span<const double> t_years, std::span<const double> rate,
@@ -175,8 +185,8 @@ void bsm_greeks_batch(std::span<const unsigned char> type_is_call, std::span<con
     if (!o.empty() && o.size() != n) throw DomainError("bsm_greeks_batch: output spans must be empty or of length n");
   for (std::size_t i = 0; i < n; ++i) {
     const bool ok = std::isfinite(spot[i]) && spot[i] > 0 && std::isfinite(strike[i]) && strike[i] > 0 &&
-                    std::isfinite(t_years[i]) && t_years[i] >= 0 && std::isfinite(rate[i]) &&
-                    std::isfinite(yield[i]) && std::isfinite(vol[i]) && vol[i] >= 0;
+                    std::isfinite(t_years[i]) && t_years[i] >= 0 && std::isfinite(rate[i]) && std::isfinite(yield[i]) &&
+                    std::isfinite(vol[i]) && vol[i] >= 0;
     if (!ok) {
       try {  // the scalar checks name the argument
         (void)bsm_price(OptionType::Call, spot[i], strike[i], t_years[i], rate[i], yield[i], vol[i]);
@@ -194,12 +204,24 @@ void bsm_greeks_batch(std::span<const unsigned char> type_is_call, std::span<con
     const std::size_t m = std::min(kChunk, n - base);
     std::size_t nf = 0;
     auto off = [base](double* p) { return p ? p + base : nullptr; };
-    const batch_detail::KernelArgs args{type_is_call.data() + base, spot.data() + base, strike.data() + base,
-                                        t_years.data() + base,     rate.data() + base, yield.data() + base,
-                                        vol.data() + base,         off(outs[0]),       off(outs[1]),
-                                        off(outs[2]),              off(outs[3]),       off(outs[4]),
-                                        off(outs[5]),              off(outs[6]),       off(outs[7]),
-                                        m,                         fallback.data(),    &nf};
+    const batch_detail::KernelArgs args{type_is_call.data() + base,
+                                        spot.data() + base,
+                                        strike.data() + base,
+                                        t_years.data() + base,
+                                        rate.data() + base,
+                                        yield.data() + base,
+                                        vol.data() + base,
+                                        off(outs[0]),
+                                        off(outs[1]),
+                                        off(outs[2]),
+                                        off(outs[3]),
+                                        off(outs[4]),
+                                        off(outs[5]),
+                                        off(outs[6]),
+                                        off(outs[7]),
+                                        m,
+                                        fallback.data(),
+                                        &nf};
     HWY_DYNAMIC_DISPATCH(GreeksKernel)(args);
     for (std::size_t j = 0; j < nf; ++j) {
       const std::size_t i = base + fallback[j];

@@ -24,28 +24,17 @@ constexpr double kInvSqrtPi = 0.564189583547756286948079451561;
 // refined by Newton in mpmath at 50 digits (tests/options/gen_fixtures.py --laguerre). For the
 // integrand below (singularity at y = -h^2/2 <= -8) it is exact to double precision
 // (checked against mpmath quadrature: 4e-15 with 16 nodes already).
-constexpr std::array<std::array<double, 2>, 20> kLaguerre = {{
-    {0.07053988969198875, 0.16874680185111388},
-    {0.37212681800161146, 0.2912543620060683},
-    {0.9165821024832735, 0.2666861028670013},
-    {1.707306531028344, 0.16600245326950683},
-    {2.749199255309432, 0.07482606466879237},
-    {4.048925313850887, 0.02496441730928322},
-    {5.6151749708616165, 0.006202550844572237},
-    {7.459017453671064, 0.0011449623864769082},
-    {9.594392869581096, 0.00015574177302781197},
-    {12.038802546964316, 1.5401440865224915e-05},
-    {14.81429344263074, 1.0864863665179824e-06},
-    {17.948895520519375, 5.3301209095567146e-08},
-    {21.47878824028501, 1.757981179050582e-09},
-    {25.451702793186904, 3.7255024025123206e-11},
-    {29.93255463170061, 4.767529251578191e-13},
-    {35.013434240479, 3.3728442433624386e-15},
-    {40.83305705672857, 1.1550143395003989e-17},
-    {47.6199940473465, 1.5395221405823435e-20},
-    {55.810795750063896, 5.286442725569158e-24},
-    {66.52441652561575, 1.6564566124990233e-28}
-}};
+constexpr std::array<std::array<double, 2>, 20> kLaguerre = {
+    {{0.07053988969198875, 0.16874680185111388},  {0.37212681800161146, 0.2912543620060683},
+     {0.9165821024832735, 0.2666861028670013},    {1.707306531028344, 0.16600245326950683},
+     {2.749199255309432, 0.07482606466879237},    {4.048925313850887, 0.02496441730928322},
+     {5.6151749708616165, 0.006202550844572237},  {7.459017453671064, 0.0011449623864769082},
+     {9.594392869581096, 0.00015574177302781197}, {12.038802546964316, 1.5401440865224915e-05},
+     {14.81429344263074, 1.0864863665179824e-06}, {17.948895520519375, 5.3301209095567146e-08},
+     {21.47878824028501, 1.757981179050582e-09},  {25.451702793186904, 3.7255024025123206e-11},
+     {29.93255463170061, 4.767529251578191e-13},  {35.013434240479, 3.3728442433624386e-15},
+     {40.83305705672857, 1.1550143395003989e-17}, {47.6199940473465, 1.5395221405823435e-20},
+     {55.810795750063896, 5.286442725569158e-24}, {66.52441652561575, 1.6564566124990233e-28}}};
 
 // Small-t expansion of the OTM normalised price at fixed h = x/s (x < 0), t = s/2:
 //   b = e^{h t} N(h + t) - e^{-h t} N(h - t) = 2 sum_{k odd} c_k t^k,
@@ -118,9 +107,13 @@ void check_inputs(double underlying, const char* uname, double strike, double t_
 
 }  // namespace
 
-double norm_pdf(double z) noexcept { return kInvSqrt2Pi * exp_minus_half_square(z); }
+double norm_pdf(double z) noexcept {
+  return kInvSqrt2Pi * exp_minus_half_square(z);
+}
 
-double norm_cdf(double z) noexcept { return 0.5 * std::erfc(-z * kInvSqrt2); }
+double norm_cdf(double z) noexcept {
+  return 0.5 * std::erfc(-z * kInvSqrt2);
+}
 
 double erfcx(double z) noexcept {
   if (z < 0.0) {
@@ -151,8 +144,8 @@ double normalised_black_otm(double x, double s) noexcept {
   x = -std::abs(x);
   const double t = 0.5 * s;
   if (x == 0.0) return std::erf(t * kInvSqrt2);  // N(t) - N(-t)
-  const double h = x / s;                         // < 0
-  const double hl = std::fma(-h, s, x) / s;       // x/s = h + hl to ~2 ulp
+  const double h = x / s;                        // < 0
+  const double hl = std::fma(-h, s, x) / s;      // x/s = h + hl to ~2 ulp
   const double ah = -h;
   // Two-term form b = (1/2) e^{-(h^2+t^2)/2} [erfcx(-(h+t)/sqrt2) - erfcx(-(h-t)/sqrt2)]
   // (Jäckel 2015, eq. (2.4) rewritten with erfcx); both terms are computed to full relative
@@ -203,9 +196,9 @@ namespace {
 
 // Greeks on the forward (Black-76) at discount D, plus what BSM needs.
 struct ForwardGreeks {
-  double price;     // D * E[payoff]
-  double nd1;       // N(+-d1) signed: call N(d1), put -N(-d1)  (= dV/dF / D)
-  double pdf_d1;    // phi(d1)
+  double price;   // D * E[payoff]
+  double nd1;     // N(+-d1) signed: call N(d1), put -N(-d1)  (= dV/dF / D)
+  double pdf_d1;  // phi(d1)
   double d1, d2, s;
 };
 
@@ -273,8 +266,7 @@ Greeks bsm_greeks(OptionType type, double spot, double strike, double t_years, d
     g.theta = rate * f.price - D * F * (f.pdf_d1 * vol / (2.0 * sqrtT) + (rate - yield) * f.nd1);
     g.vanna = -Dq * f.pdf_d1 * f.d2 / vol;
     g.volga = g.vega * f.d1 * f.d2 / vol;
-    g.rho = type == OptionType::Call ? strike * t_years * D * norm_cdf(f.d2)
-                                     : -strike * t_years * D * norm_cdf(-f.d2);
+    g.rho = type == OptionType::Call ? strike * t_years * D * norm_cdf(f.d2) : -strike * t_years * D * norm_cdf(-f.d2);
   } else {
     // At expiry / zero vol: V = D (F - K)^+; rho = T * K * D * 1{ITM} (sign by type).
     const bool itm = type == OptionType::Call ? F > strike : strike > F;

@@ -125,7 +125,8 @@ std::optional<DeribitInstrument> parse_deribit_instrument(std::string_view name)
   const std::string mon = upper(date.substr(nd, 3));
   const auto mit = std::find_if(kMonths.begin(), kMonths.end(), [&](const char* m) { return mon == m; });
   if (mit == kMonths.end()) return std::nullopt;
-  if (!std::isdigit(static_cast<unsigned char>(date[nd + 3])) || !std::isdigit(static_cast<unsigned char>(date[nd + 4])))
+  if (!std::isdigit(static_cast<unsigned char>(date[nd + 3])) ||
+      !std::isdigit(static_cast<unsigned char>(date[nd + 4])))
     return std::nullopt;
   inst.year = 2000 + (date[nd + 3] - '0') * 10 + (date[nd + 4] - '0');
   inst.month = static_cast<int>(mit - kMonths.begin()) + 1;
@@ -142,8 +143,9 @@ std::optional<DeribitInstrument> parse_deribit_instrument(std::string_view name)
 std::string format_deribit_instrument(const DeribitInstrument& inst) {
   std::string strike = fmt::format("{}", inst.strike);
   std::replace(strike.begin(), strike.end(), '.', 'd');
-  return fmt::format("{}-{}{}{:02d}-{}-{}", inst.underlying, inst.day, kMonths[static_cast<std::size_t>(inst.month - 1)],
-                     inst.year % 100, strike, inst.type == OptionType::Call ? 'C' : 'P');
+  return fmt::format("{}-{}{}{:02d}-{}-{}", inst.underlying, inst.day,
+                     kMonths[static_cast<std::size_t>(inst.month - 1)], inst.year % 100, strike,
+                     inst.type == OptionType::Call ? 'C' : 'P');
 }
 
 double deribit_expiry_unix(const DeribitInstrument& inst) {
@@ -154,8 +156,11 @@ namespace {
 
 // Bid/ask/mark checks shared by every format. Crossed quotes are an error.
 void check_quote(const OptionQuote& q, const std::string& file, std::size_t line, const std::string& where) {
-  auto fail = [&](const std::string& field, const std::string& msg) { throw InputError(file, line, where + field, msg); };
-  if (!(q.strike > 0.0) || !std::isfinite(q.strike)) fail("strike", fmt::format("expected a strike > 0, got {}", q.strike));
+  auto fail = [&](const std::string& field, const std::string& msg) {
+    throw InputError(file, line, where + field, msg);
+  };
+  if (!(q.strike > 0.0) || !std::isfinite(q.strike))
+    fail("strike", fmt::format("expected a strike > 0, got {}", q.strike));
   if (!(q.expiry_years > 0.0))
     fail("expiry", fmt::format("expiry is not after the valuation time ({} years)", q.expiry_years));
   for (auto [v, name] : {std::pair{q.bid, "bid"}, std::pair{q.ask, "ask"}, std::pair{q.mark, "mark"}})
@@ -213,8 +218,9 @@ OptionChain load_deribit_csv(CsvReader& r, const ChainLoadOptions& opt, bool sna
     if (chain.underlying.empty()) chain.underlying = inst->underlying;
     double now = opt.as_of_unix;
     if (!std::isfinite(now)) {
-      if (!c_time) throw InputError(file, r.line(), snapshot ? "snapshot_time_utc" : "creation_timestamp",
-                                    "no valuation time: add the column or pass an as-of time");
+      if (!c_time)
+        throw InputError(file, r.line(), snapshot ? "snapshot_time_utc" : "creation_timestamp",
+                         "no valuation time: add the column or pass an as-of time");
       if (snapshot) {
         const auto t = parse_iso_utc(r.field(*c_time));
         if (!t) r.fail(*c_time, fmt::format("expected an ISO-8601 UTC time, got '{}'", r.field(*c_time)));
@@ -377,7 +383,9 @@ OptionChain load_json(const std::string& path, const ChainLoadOptions& opt) {
 
 }  // namespace
 
-OptionChain load_chain(const std::string& path) { return load_chain(path, ChainLoadOptions{}); }
+OptionChain load_chain(const std::string& path) {
+  return load_chain(path, ChainLoadOptions{});
+}
 
 OptionChain load_chain(const std::string& path, const ChainLoadOptions& options) {
   {
@@ -393,9 +401,10 @@ OptionChain load_chain(const std::string& path, const ChainLoadOptions& options)
   if (has_name && r.find_column("mark_price_btc")) return load_deribit_csv(r, options, true);
   if (has_name && r.find_column("mark_price")) return load_deribit_csv(r, options, false);
   if (r.find_column("strike") && r.find_column("type") && r.find_column("expiry")) return load_generic_csv(r, options);
-  throw InputError(path, "unrecognised chain schema: expected a Deribit book summary (instrument_name, mark_price, "
-                         "...), the Deribit snapshot (instrument_name, mark_price_btc, ...) or the generic CSV "
-                         "(expiry, strike, type, bid, ask, iv); see docs/options.md");
+  throw InputError(path,
+                   "unrecognised chain schema: expected a Deribit book summary (instrument_name, mark_price, "
+                   "...), the Deribit snapshot (instrument_name, mark_price_btc, ...) or the generic CSV "
+                   "(expiry, strike, type, bid, ask, iv); see docs/options.md");
 }
 
 // ---- parity -------------------------------------------------------------------------------
@@ -426,14 +435,18 @@ CheapestHolding cheapest_long(OptionType target, const OptionQuote& call, const 
     // Long call = long put + long forward struck at K: (S-K)^+ = (K-S)^+ + (S-K).
     const double direct = std::isfinite(call.ask) ? call.ask : inf;
     const double synth = std::isfinite(put.ask) ? put.ask + discount * (forward_ask - K) : inf;
-    if (!std::isfinite(direct) && !std::isfinite(synth)) throw DomainError("cheapest_long: no ask for the call or the put");
-    h = direct <= synth ? CheapestHolding{"call", direct, synth, 0} : CheapestHolding{"put + long forward", synth, direct, 0};
+    if (!std::isfinite(direct) && !std::isfinite(synth))
+      throw DomainError("cheapest_long: no ask for the call or the put");
+    h = direct <= synth ? CheapestHolding{"call", direct, synth, 0}
+                        : CheapestHolding{"put + long forward", synth, direct, 0};
   } else {
     // Long put = long call + short forward: (K-S)^+ = (S-K)^+ - (S-K).
     const double direct = std::isfinite(put.ask) ? put.ask : inf;
     const double synth = std::isfinite(call.ask) ? call.ask - discount * (forward_bid - K) : inf;
-    if (!std::isfinite(direct) && !std::isfinite(synth)) throw DomainError("cheapest_long: no ask for the call or the put");
-    h = direct <= synth ? CheapestHolding{"put", direct, synth, 0} : CheapestHolding{"call + short forward", synth, direct, 0};
+    if (!std::isfinite(direct) && !std::isfinite(synth))
+      throw DomainError("cheapest_long: no ask for the call or the put");
+    h = direct <= synth ? CheapestHolding{"put", direct, synth, 0}
+                        : CheapestHolding{"call + short forward", synth, direct, 0};
   }
   h.saving = std::isfinite(h.alternative) ? h.alternative - h.cost : 0.0;
   return h;

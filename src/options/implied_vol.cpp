@@ -22,7 +22,7 @@ namespace detail {
 double inverse_norm_cdf(double p) noexcept {
   // P. J. Acklam, "An algorithm for computing the inverse normal cumulative distribution
   // function" (2003): rational approximations on the central region and the two tails.
-  static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+  static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                                  1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
   static constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
                                  6.680131188771972e+01, -1.328068155288572e+01};
@@ -135,8 +135,8 @@ enum class Branch { Lower, Middle, Upper };
 double householder_step(Branch branch, double x, double s, double beta, double bmax) noexcept {
   const double b1 = normalised_vega(x, s);
   const double xx_s3 = x * x / (s * s * s);
-  const double q = xx_s3 - 0.25 * s;           // b''/b'
-  const double qp = -3.0 * xx_s3 / s - 0.25;   // d/ds (b''/b')
+  const double q = xx_s3 - 0.25 * s;          // b''/b'
+  const double qp = -3.0 * xx_s3 / s - 0.25;  // d/ds (b''/b')
   double nu, h2, h3;
   if (branch == Branch::Lower) {
     const double b = normalised_black_otm(x, s);
@@ -144,7 +144,7 @@ double householder_step(Branch branch, double x, double s, double beta, double b
     const double lb = std::log(b), lbeta = std::log(beta);
     const double w = b1 / b;  // b'/b
     nu = (lbeta - lb) * (lb / lbeta) / w;
-    const double g2 = -(lb + 2.0) / lb;                     // (G2/G1) * b
+    const double g2 = -(lb + 2.0) / lb;                              // (G2/G1) * b
     const double g3 = (2.0 * lb * lb + 6.0 * lb + 6.0) / (lb * lb);  // (G3/G1) * b^2
     h2 = g2 * w + q;
     h3 = g3 * w * w + 3.0 * g2 * w * q + q * q + qp;
@@ -154,7 +154,7 @@ double householder_step(Branch branch, double x, double s, double beta, double b
     h2 = q;
     h3 = q * q + qp;
   } else {
-    const double cb = complement_of_otm(x, s);   // bmax - b(s)
+    const double cb = complement_of_otm(x, s);  // bmax - b(s)
     const double cbeta = bmax - beta;
     const double w = b1 / cb;
     nu = std::log(cb / cbeta) / w;
@@ -267,9 +267,9 @@ double otm_call_implied_s(double beta, double x, int* iterations) noexcept {
 }
 
 [[noreturn]] void bounds_error(const char* what, double price, double lo, double hi) {
-  throw ArbitrageBoundsError(fmt::format(
-      "implied vol: {} price {} is outside the no-arbitrage bounds [{}, {}) (no finite volatility)", what, price, lo,
-      hi));
+  throw ArbitrageBoundsError(
+      fmt::format("implied vol: {} price {} is outside the no-arbitrage bounds [{}, {}) (no finite volatility)", what,
+                  price, lo, hi));
 }
 
 }  // namespace
@@ -280,7 +280,8 @@ double normalised_implied_vol(OptionType type, double beta, double x, int* itera
   const double theta = type == OptionType::Call ? 1.0 : -1.0;
   const double intrinsic = std::max(theta * 2.0 * std::sinh(0.5 * x), 0.0);
   const double upper = std::exp(0.5 * theta * x);
-  if (beta < intrinsic || beta >= upper) bounds_error(type == OptionType::Call ? "call" : "put", beta, intrinsic, upper);
+  if (beta < intrinsic || beta >= upper)
+    bounds_error(type == OptionType::Call ? "call" : "put", beta, intrinsic, upper);
   const double otm = beta - intrinsic;
   if (otm == 0.0) return 0.0;
   return otm_call_implied_s(otm, -std::abs(x), iterations);
@@ -327,11 +328,11 @@ double implied_vol_bsm(OptionType type, double price, double spot, double strike
 
 void implied_vol_bsm_batch(std::span<const unsigned char> type_is_call, std::span<const double> price,
                            std::span<const double> spot, std::span<const double> strike,
-                           std::span<const double> t_years, std::span<const double> rate,
-                           std::span<const double> yield, std::span<double> vol) {
+                           std::span<const double> t_years, std::span<const double> rate, std::span<const double> yield,
+                           std::span<double> vol) {
   const std::size_t n = price.size();
-  if (type_is_call.size() != n || spot.size() != n || strike.size() != n || t_years.size() != n ||
-      rate.size() != n || yield.size() != n || vol.size() != n)
+  if (type_is_call.size() != n || spot.size() != n || strike.size() != n || t_years.size() != n || rate.size() != n ||
+      yield.size() != n || vol.size() != n)
     throw DomainError("implied_vol_bsm_batch: all spans must have the same length");
   for (std::size_t i = 0; i < n; ++i) {
     try {

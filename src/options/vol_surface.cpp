@@ -146,8 +146,7 @@ struct SviResiduals : Eigen::DenseFunctor<double> {
 
 }  // namespace
 
-SviParams fit_svi(std::span<const double> k, std::span<const double> total_variance,
-                  std::span<const double> weights) {
+SviParams fit_svi(std::span<const double> k, std::span<const double> total_variance, std::span<const double> weights) {
   const std::size_t n = k.size();
   if (total_variance.size() != n || weights.size() != n)
     throw DomainError("fit_svi: k, total_variance and weights must have the same length");
@@ -161,16 +160,16 @@ SviParams fit_svi(std::span<const double> k, std::span<const double> total_varia
   FitData d{k, total_variance, weights, {}};
   const auto [kmin_it, kmax_it] = std::minmax_element(k.begin(), k.end());
   const double kmin = *kmin_it, kmax = *kmax_it, span = std::max(kmax - kmin, 1e-3);
-  const std::size_t imin = static_cast<std::size_t>(
-      std::min_element(total_variance.begin(), total_variance.end()) - total_variance.begin());
+  const std::size_t imin =
+      static_cast<std::size_t>(std::min_element(total_variance.begin(), total_variance.end()) - total_variance.begin());
 
   // Outer (m, sigma) by BOBYQA from a few starts (the objective can have local minima).
   double lb[2] = {kmin - span, 1e-4};
   double ub[2] = {kmax + span, 2.0 * span + 1.0};
   double best_sse = std::numeric_limits<double>::infinity();
   double best_x[2] = {k[imin], 0.1 * span};
-  const double starts[][2] = {{k[imin], 0.1 * span}, {k[imin], 0.5 * span}, {0.5 * (kmin + kmax), 0.2 * span},
-                              {k[imin], 0.02 * span}};
+  const double starts[][2] = {
+      {k[imin], 0.1 * span}, {k[imin], 0.5 * span}, {0.5 * (kmin + kmax), 0.2 * span}, {k[imin], 0.02 * span}};
   for (const auto& s0 : starts) {
     nlopt_opt opt = nlopt_create(NLOPT_LN_BOBYQA, 2);
     nlopt_set_lower_bounds(opt, lb);
@@ -238,8 +237,8 @@ double VolSurface::forward(double t) const {
   const auto& last = slices_.back();
   if (t <= first.t_years) return spot_ * std::pow(first.forward / spot_, t / first.t_years);
   if (t >= last.t_years) return spot_ * std::pow(last.forward / spot_, t / last.t_years);
-  const auto it = std::upper_bound(slices_.begin(), slices_.end(), t,
-                                   [](double v, const SviSlice& s) { return v < s.t_years; });
+  const auto it =
+      std::upper_bound(slices_.begin(), slices_.end(), t, [](double v, const SviSlice& s) { return v < s.t_years; });
   const auto& hi = *it;
   const auto& lo = *(it - 1);
   const double u = (t - lo.t_years) / (hi.t_years - lo.t_years);
@@ -253,8 +252,8 @@ double VolSurface::total_variance(double k, double t) const {
   const auto& last = slices_.back();
   if (t <= first.t_years) return svi_total_variance(first.params, k) * t / first.t_years;
   if (t >= last.t_years) return svi_total_variance(last.params, k) * t / last.t_years;
-  const auto it = std::upper_bound(slices_.begin(), slices_.end(), t,
-                                   [](double v, const SviSlice& s) { return v < s.t_years; });
+  const auto it =
+      std::upper_bound(slices_.begin(), slices_.end(), t, [](double v, const SviSlice& s) { return v < s.t_years; });
   const auto& hi = *it;
   const auto& lo = *(it - 1);
   const double u = (t - lo.t_years) / (hi.t_years - lo.t_years);
@@ -342,8 +341,10 @@ SurfaceFit fit_surface(const OptionChain& chain, const SurfaceFitOptions& option
       double vol = q->iv;
       if (!(std::isfinite(vol) && vol > 0.0)) {
         double px = std::numeric_limits<double>::quiet_NaN();
-        if (std::isfinite(q->bid) && std::isfinite(q->ask) && q->bid > 0.0) px = 0.5 * (q->bid + q->ask);
-        else if (std::isfinite(q->mark)) px = q->mark;
+        if (std::isfinite(q->bid) && std::isfinite(q->ask) && q->bid > 0.0)
+          px = 0.5 * (q->bid + q->ask);
+        else if (std::isfinite(q->mark))
+          px = q->mark;
         if (!std::isfinite(px)) continue;
         try {
           vol = implied_vol_black76(q->type, px, F, q->strike, T, 1.0);
@@ -367,7 +368,8 @@ SurfaceFit fit_surface(const OptionChain& chain, const SurfaceFitOptions& option
       kmax = std::max(kmax, k);
     }
     if (static_cast<int>(ks.size()) < options.min_quotes) {
-      skipped.push_back(fmt::format("{:.6f}: {} usable out-of-the-money quotes (< {})", T, ks.size(), options.min_quotes));
+      skipped.push_back(
+          fmt::format("{:.6f}: {} usable out-of-the-money quotes (< {})", T, ks.size(), options.min_quotes));
       continue;
     }
     const SviParams p = fit_svi(ks, ws, wts);

@@ -51,9 +51,10 @@ TEST(BatchGreeks, MatchesScalarElementwise) {
                           << ref[k];
     }
   }
-  std::printf("  target %s; worst error/max(|ref|, floor): price %.1e delta %.1e gamma %.1e vega %.1e theta %.1e "
-              "rho %.1e vanna %.1e volga %.1e\n",
-              batch_simd_target(), worst[0], worst[1], worst[2], worst[3], worst[4], worst[5], worst[6], worst[7]);
+  std::printf(
+      "  target %s; worst error/max(|ref|, floor): price %.1e delta %.1e gamma %.1e vega %.1e theta %.1e "
+      "rho %.1e vanna %.1e volga %.1e\n",
+      batch_simd_target(), worst[0], worst[1], worst[2], worst[3], worst[4], worst[5], worst[6], worst[7]);
 }
 
 TEST(BatchGreeks, OptionalOutputsAndErrors) {

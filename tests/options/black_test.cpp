@@ -13,7 +13,9 @@
 namespace alvh::options {
 namespace {
 
-OptionType ty(char c) { return c == 'C' ? OptionType::Call : OptionType::Put; }
+OptionType ty(char c) {
+  return c == 'C' ? OptionType::Call : OptionType::Put;
+}
 
 struct HaugPrice {
   char type;

@@ -54,7 +54,7 @@ TEST(ChainLoad, SharedDeribitSnapshot) {
   EXPECT_NEAR(chain.spot, 9348.0, 100.0);
   const auto& q = chain.quotes.front();  // BTC-14MAY20-7875-C, first row of the file
   EXPECT_EQ(q.instrument, "BTC-14MAY20-7875-C");
-  EXPECT_NEAR(q.mark, 0.15757194 * 9348.01, 1e-9);           // coin price x underlying
+  EXPECT_NEAR(q.mark, 0.15757194 * 9348.01, 1e-9);  // coin price x underlying
   EXPECT_NEAR(q.bid, 0.013 * 9348.01, 1e-9);
   EXPECT_TRUE(std::isnan(q.ask) || q.ask > 0);
   EXPECT_NEAR(q.iv, 1.1752, 1e-12);
@@ -126,15 +126,17 @@ TEST(ChainLoad, BadInputErrors) {
                      "iv");
   expect_input_error(write_temp("negt.csv", "expiry,strike,type,bid,ask,iv,spot\n-0.25,3000,call,150,155,0.6,3050\n"),
                      "expiry");
-  expect_input_error(write_temp("type.csv", "expiry,strike,type,bid,ask,iv,spot\n0.25,3000,straddle,150,155,0.6,3050\n"),
-                     "call/put");
+  expect_input_error(
+      write_temp("type.csv", "expiry,strike,type,bid,ask,iv,spot\n0.25,3000,straddle,150,155,0.6,3050\n"), "call/put");
   expect_input_error(write_temp("missing.csv", "expiry,strike,type,bid,iv,spot\n0.25,3000,call,150,0.6,3050\n"), "ask");
   expect_input_error(write_temp("name.csv",
                                 "instrument_name,mark_price,bid_price,ask_price,underlying_price,creation_timestamp\n"
                                 "ETH-PERPETUAL,0.05,0.04,0.06,3100,1732694400000\n"),
                      "unknown instrument format");
-  expect_input_error(write_temp("nofield.json", R"([{"instrument_name":"ETH-27DEC24-3000-C","mark_price":0.05,"creation_timestamp":1732694400000}])"),
-                     "underlying_price");
+  expect_input_error(
+      write_temp("nofield.json",
+                 R"([{"instrument_name":"ETH-27DEC24-3000-C","mark_price":0.05,"creation_timestamp":1732694400000}])"),
+      "underlying_price");
   expect_input_error(write_temp("schema.csv", "a,b\n1,2\n"), "unrecognised chain schema");
   expect_input_error("/nonexistent/chain.csv", "cannot open");
 }

@@ -19,12 +19,15 @@ namespace {
 
 using alvh::test::run_cli;
 
-bool cli_built() { return std::filesystem::exists(ALVH_CLI_PATH); }
+bool cli_built() {
+  return std::filesystem::exists(ALVH_CLI_PATH);
+}
 #define REQUIRE_CLI() \
   if (!cli_built()) GTEST_SKIP() << "alvh CLI not built: cmake --build <dir> --target alvh_cli"
 
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("alvh_cli_opt_" + std::to_string(::getpid()) + "_" + name)).string();
+  return (std::filesystem::temp_directory_path() / ("alvh_cli_opt_" + std::to_string(::getpid()) + "_" + name))
+      .string();
 }
 
 TEST(CliOption, PriceJsonKeysBothJsonPlacements) {
@@ -50,7 +53,8 @@ TEST(CliOption, PriceJsonKeysBothJsonPlacements) {
 
 TEST(CliOption, ForwardInverseAndHumanOutput) {
   REQUIRE_CLI();
-  auto r = run_cli("option price --type put --forward 9100 --strike 8000 --t-years 0.1 --vol 0.8 --settlement inverse --json");
+  auto r = run_cli(
+      "option price --type put --forward 9100 --strike 8000 --t-years 0.1 --vol 0.8 --settlement inverse --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   const Greeks g = black76_greeks(OptionType::Put, 9100, 8000, 0.1, 0.8, 1.0, Settlement::Inverse);

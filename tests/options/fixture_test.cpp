@@ -6,8 +6,8 @@
 // (the greek's natural unit times 1e-8: below it a greek is zero for any hedging purpose).
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
@@ -43,7 +43,9 @@ std::vector<std::vector<std::string>> read_fixture() {
 constexpr const char* names[8] = {"price", "delta", "gamma", "vega", "theta", "rho", "vanna", "volga"};
 
 // strtod: values below the double range (e.g. 1e-1676) become 0, which the floor absorbs.
-double num(const std::string& s) { return std::strtod(s.c_str(), nullptr); }
+double num(const std::string& s) {
+  return std::strtod(s.c_str(), nullptr);
+}
 
 TEST(BsmFixture, PricesAndGreeksAgainstMpmath) {
   const auto rows = read_fixture();

@@ -76,7 +76,7 @@ TEST(ImpliedVolRoundTrip, RandomGridAndIterationCount) {
     max_iter = std::max(max_iter, it);
   }
   EXPECT_GT(n_vol_checked, 14000);  // ~73% of the grid carries the vol to 1e-12
-  EXPECT_LE(max_iter, 3);  // 2 on most inputs, 3 near the money at tiny s (docs/options.md)
+  EXPECT_LE(max_iter, 3);           // 2 on most inputs, 3 near the money at tiny s (docs/options.md)
 }
 
 // Edge inputs: at the money with tiny prices (the x = 0 branch must not form 1 - beta), prices
@@ -86,10 +86,10 @@ TEST(ImpliedVolEdge, TinyAndNearBoundPrices) {
     OptionType t;
     double F, K, T, price;
   };
-  const Row rows[] = {{OptionType::Call, 100, 100, 1, 1e-12},      {OptionType::Call, 100, 100, 1e-8, 1e-6},
-                      {OptionType::Put, 100, 100, 2, 0.3},          {OptionType::Call, 100, 200, 1, 1e-300},
-                      {OptionType::Put, 100, 50, 1, 1e-200},        {OptionType::Call, 100, 100, 1, 99.999999},
-                      {OptionType::Put, 100, 100, 100, 99.0},       {OptionType::Call, 100, 1e6, 1, 99.99999}};
+  const Row rows[] = {{OptionType::Call, 100, 100, 1, 1e-12}, {OptionType::Call, 100, 100, 1e-8, 1e-6},
+                      {OptionType::Put, 100, 100, 2, 0.3},    {OptionType::Call, 100, 200, 1, 1e-300},
+                      {OptionType::Put, 100, 50, 1, 1e-200},  {OptionType::Call, 100, 100, 1, 99.999999},
+                      {OptionType::Put, 100, 100, 100, 99.0}, {OptionType::Call, 100, 1e6, 1, 99.99999}};
   for (const auto& r : rows) {
     const double iv = implied_vol_black76(r.t, r.price, r.F, r.K, r.T);
     EXPECT_GT(iv, 0.0);
@@ -124,10 +124,10 @@ TEST(ImpliedVolBatch, MatchesScalarAndNamesBadRow) {
   std::vector<double> S = {100, 100, 100}, K = {90, 120, 300}, T = {0.5, 1.0, 0.1}, r = {0.01, 0.02, 0.0},
                       q = {0, 0.01, 0}, v = {0.2, 0.5, 0.9}, p(3), out(3);
   for (int i = 0; i < 3; ++i)
-    p[static_cast<std::size_t>(i)] = bsm_price(c[static_cast<std::size_t>(i)] ? OptionType::Call : OptionType::Put,
-                                               S[static_cast<std::size_t>(i)], K[static_cast<std::size_t>(i)],
-                                               T[static_cast<std::size_t>(i)], r[static_cast<std::size_t>(i)],
-                                               q[static_cast<std::size_t>(i)], v[static_cast<std::size_t>(i)]);
+    p[static_cast<std::size_t>(i)] =
+        bsm_price(c[static_cast<std::size_t>(i)] ? OptionType::Call : OptionType::Put, S[static_cast<std::size_t>(i)],
+                  K[static_cast<std::size_t>(i)], T[static_cast<std::size_t>(i)], r[static_cast<std::size_t>(i)],
+                  q[static_cast<std::size_t>(i)], v[static_cast<std::size_t>(i)]);
   implied_vol_bsm_batch(c, p, S, K, T, r, q, out);
   for (std::size_t i = 0; i < 3; ++i) EXPECT_NEAR(out[i] / v[i], 1.0, 1e-12);
   p[1] = 1000;

@@ -63,7 +63,8 @@ TEST(SviArbitrage, FlagsVogtSliceButNotAGoodOne) {
   EXPECT_TRUE(good.arbitrage_free) << good.min_g << " at " << good.k_at_min_g;
   // g(k) against a finite-difference evaluation of GJ eq. (2.1) from w alone.
   const double k = 0.3, h = 1e-4;
-  const double w0 = svi_total_variance(kVogt, k), wp = svi_total_variance(kVogt, k + h), wm = svi_total_variance(kVogt, k - h);
+  const double w0 = svi_total_variance(kVogt, k), wp = svi_total_variance(kVogt, k + h),
+               wm = svi_total_variance(kVogt, k - h);
   const double w1 = (wp - wm) / (2 * h), w2 = (wp - 2 * w0 + wm) / (h * h);
   const double g_fd = std::pow(1 - k * w1 / (2 * w0), 2) - w1 * w1 / 4 * (1 / w0 + 0.25) + w2 / 2;
   EXPECT_NEAR(svi_g(kVogt, k), g_fd, 1e-6);
@@ -73,8 +74,8 @@ TEST(SviArbitrage, FlagsVogtSliceButNotAGoodOne) {
 }
 
 VolSurface two_slice_surface() {
-  return VolSurface(100.0, {SviSlice{1.0, 103.0, {0.08, 0.4, -0.4, 0.1, 0.2}},
-                            SviSlice{0.25, 101.0, {0.02, 0.2, -0.3, 0.05, 0.15}}});
+  return VolSurface(
+      100.0, {SviSlice{1.0, 103.0, {0.08, 0.4, -0.4, 0.1, 0.2}}, SviSlice{0.25, 101.0, {0.02, 0.2, -0.3, 0.05, 0.15}}});
 }
 
 TEST(VolSurfaceInterp, TotalVarianceAndForwards) {
@@ -101,8 +102,8 @@ TEST(VolSurfaceInterp, TotalVarianceAndForwards) {
 }
 
 TEST(VolSurfaceArbitrage, CalendarCrossingFlagged) {
-  const VolSurface s(100.0, {SviSlice{0.5, 100.0, {0.05, 0.1, 0.0, 0.0, 0.2}},
-                             SviSlice{1.0, 100.0, {0.02, 0.1, 0.0, 0.0, 0.2}}});
+  const VolSurface s(
+      100.0, {SviSlice{0.5, 100.0, {0.05, 0.1, 0.0, 0.0, 0.2}}, SviSlice{1.0, 100.0, {0.02, 0.1, 0.0, 0.0, 0.2}}});
   const auto c = s.check_calendar();
   EXPECT_FALSE(c.arbitrage_free);
   EXPECT_NEAR(c.worst_gap, -0.03, 1e-12);

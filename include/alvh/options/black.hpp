@@ -33,7 +33,8 @@ Greeks bsm_greeks(OptionType type, double spot, double strike, double t_years, d
 // Black-76 greeks with respect to the forward: delta = dV/dF, gamma = d2V/dF2,
 // vanna = d2V/dF dvol; theta = dV/dt with F fixed and r = -ln(discount)/T fixed;
 // rho = dV/dr with F fixed (= -T V).
-Greeks black76_greeks(OptionType type, double forward, double strike, double t_years, double vol, double discount = 1.0);
+Greeks black76_greeks(OptionType type, double forward, double strike, double t_years, double vol,
+                      double discount = 1.0);
 
 // Spot delta of a BSM option together with its forward delta (dV/dF at fixed discount).
 struct Deltas {

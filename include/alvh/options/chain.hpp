@@ -64,7 +64,9 @@ double deribit_expiry_unix(const DeribitInstrument& inst);
 // Unix seconds; nullopt when malformed.
 std::optional<double> parse_iso_utc(std::string_view text);
 // Year fraction ACT/365 between two Unix times.
-inline double years_between(double from_unix, double to_unix) { return (to_unix - from_unix) / (365.0 * 86400.0); }
+inline double years_between(double from_unix, double to_unix) {
+  return (to_unix - from_unix) / (365.0 * 86400.0);
+}
 
 // ---- put-call parity (Haug 2007, 1.1.1: C - P = D (F - K)) -------------------------------
 // Forward implied by a call and a put of the same strike and expiry: F = K + (C - P)/D.
@@ -85,10 +87,10 @@ ParityArbitrage parity_arbitrage(const OptionQuote& call, const OptionQuote& put
 // (at its ask) or a put plus a long forward (P_ask + D (F_ask - K)); a long put is the put or
 // a call plus a short forward (C_ask - D (F_bid - K)). Selling is the mirror image at bids.
 struct CheapestHolding {
-  std::string route;    // "call", "put + long forward", "put", "call + short forward"
-  double cost;          // premium paid now per unit underlying (negative = received)
-  double alternative;   // cost of the other route
-  double saving;        // alternative - cost (>= 0)
+  std::string route;   // "call", "put + long forward", "put", "call + short forward"
+  double cost;         // premium paid now per unit underlying (negative = received)
+  double alternative;  // cost of the other route
+  double saving;       // alternative - cost (>= 0)
 };
 CheapestHolding cheapest_long(OptionType target, const OptionQuote& call, const OptionQuote& put, double forward_bid,
                               double forward_ask, double discount);

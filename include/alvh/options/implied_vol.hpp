@@ -39,7 +39,7 @@ double implied_vol_bsm(OptionType type, double price, double spot, double strike
 // ArbitrageBoundsError / DomainError naming the first bad row; then fills vol.
 void implied_vol_bsm_batch(std::span<const unsigned char> type_is_call, std::span<const double> price,
                            std::span<const double> spot, std::span<const double> strike,
-                           std::span<const double> t_years, std::span<const double> rate,
-                           std::span<const double> yield, std::span<double> vol);
+                           std::span<const double> t_years, std::span<const double> rate, std::span<const double> yield,
+                           std::span<double> vol);
 
 }  // namespace alvh::options

@@ -48,9 +48,9 @@ SviParams fit_svi(std::span<const double> k, std::span<const double> total_varia
 // b (1 + |rho|) <= 2).
 struct ButterflyCheck {
   bool arbitrage_free;
-  double min_g;        // minimum of g over the grid
+  double min_g;  // minimum of g over the grid
   double k_at_min_g;
-  bool lee_bound_ok;   // b (1 + |rho|) <= 2 (Roger Lee's moment formula)
+  bool lee_bound_ok;  // b (1 + |rho|) <= 2 (Roger Lee's moment formula)
 };
 ButterflyCheck check_butterfly(const SviParams& p, double k_lo = -3.0, double k_hi = 3.0, int n = 1201);
 
