@@ -108,9 +108,16 @@ void run_simulate(const std::string& path, const GlobalOptions& g) {
     r.fail("pool.sqrt_price_x96", e.what());
   }
   if (pj.contains("fee_protocol0") || pj.contains("fee_protocol1")) {
-    const auto p0 = pj.value("fee_protocol0", 0), p1 = pj.value("fee_protocol1", 0);
+    auto small = [&](const char* key) -> std::uint8_t {
+      if (!pj.contains(key)) return 0;
+      const json& v = pj.at(key);
+      if (!v.is_number_unsigned() || v.get<std::uint64_t>() > 255)
+        r.fail(std::string("pool.") + key, "expected 0 or an integer in [4, 10], got " + v.dump());
+      return static_cast<std::uint8_t>(v.get<std::uint64_t>());
+    };
+    const std::uint8_t p0 = small("fee_protocol0"), p1 = small("fee_protocol1");
     try {
-      pool.set_fee_protocol(static_cast<std::uint8_t>(p0), static_cast<std::uint8_t>(p1));
+      pool.set_fee_protocol(p0, p1);
     } catch (const amm::Revert& e) {
       r.fail("pool.fee_protocol", e.what());
     }
