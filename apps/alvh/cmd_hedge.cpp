@@ -89,7 +89,7 @@ void run_hedge(const HedgeArgs& a, const GlobalOptions& g) {
     }
     if (std::isinf(T)) T = Tmax;
     for (const auto& q : chain.quotes)
-      if (q.expiry_years == T && std::isfinite(q.underlying_price) && q.underlying_price > 0) {
+      if (std::abs(q.expiry_years - T) < 0.5 / 365.0 && std::isfinite(q.underlying_price) && q.underlying_price > 0) {
         spec.chain_forward = q.underlying_price;
         break;
       }

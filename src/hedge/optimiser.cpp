@@ -16,6 +16,8 @@ using options::OptionType;
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+// Quotes whose expiries differ by less than half a day are the same listed expiry.
+constexpr double kSameExpiry = 0.5 / 365.0;
 
 bool has_price(double x) { return std::isfinite(x) && x > 0.0; }
 
@@ -249,7 +251,7 @@ Prepared prepare(const HedgeSpec& spec) {
 
   auto& by_strike = pr.by_strike;
   for (const auto& q : spec.quotes) {
-    if (q.expiry_years != T) continue;
+    if (std::abs(q.expiry_years - T) > kSameExpiry) continue;  // per-quote snapshot times differ by seconds
     auto& slot = by_strike[q.strike];
     (q.type == OptionType::Put ? slot.first : slot.second) = &q;
   }
@@ -361,7 +363,7 @@ HedgeEvaluation evaluate_hedge(const HedgeSpec& spec, std::span<const HedgeLeg> 
   const std::size_t m = pr.Sj.size();
   std::vector<double> r(pr.ILj);
   for (const auto& l : legs) {
-    require(std::abs(l.expiry_years - pr.T) <= 1e-12, "leg expiry (years)", "the hedge expiry", l.expiry_years);
+    require(std::abs(l.expiry_years - pr.T) <= kSameExpiry, "leg expiry (years)", "the hedge expiry", l.expiry_years);
     for (std::size_t j = 0; j < m; ++j) r[j] += l.quantity * (payoff(l.type, l.strike, pr.Sj[j]) - l.premium / pr.D);
     ev.premium += l.quantity * l.premium;
     ev.hedge_gamma += l.quantity * options::black76_greeks(l.type, pr.F, l.strike, pr.T, pr.vol, pr.D).gamma;
@@ -413,15 +415,18 @@ HedgeResult optimise_hedge(const HedgeSpec& spec) {
       if (!spec.use_parity) (t == OptionType::Put ? cq : pq).ask = risk::kNaN;
       if (std::isnan(pq.ask) && std::isnan(cq.ask)) continue;
       const auto route = options::cheapest_long(t, cq, pq, F, F, D);
-      const bool use_parity = route.route != "put" && route.route != "call";
-      if (!(route.cost > 0.0)) continue;  // a non-positive cost is a stale or crossed quote: skip it
-      const double direct = use_parity ? route.alternative : route.cost;
+      // Parity only when it saves more than rounding noise (parity-consistent quotes tie).
+      const bool use_parity = route.route != "put" && route.route != "call" &&
+                              !(std::isfinite(route.alternative) && route.saving <= 1e-9 * route.alternative);
+      const double chosen_cost = use_parity ? route.cost : (std::isfinite(route.alternative) && route.route != "put" && route.route != "call" ? route.alternative : route.cost);
+      if (!(chosen_cost > 0.0)) continue;  // a non-positive cost is a stale or crossed quote: skip it
+      const double direct = use_parity ? route.alternative : chosen_cost;
       const double iv = [&] {
         const options::OptionQuote* q = own ? own : other;
         return std::isfinite(q->iv) && q->iv > 0.0 ? q->iv : vol;
       }();
       const auto g = options::black76_greeks(t, F, K, T, iv, D);
-      cand.push_back({t, K, use_parity ? other : own, use_parity, route.cost,
+      cand.push_back({t, K, use_parity ? other : own, use_parity, chosen_cost,
                       std::isfinite(direct) ? direct : risk::kNaN, g.gamma, g.delta, g.vega});
     }
   }

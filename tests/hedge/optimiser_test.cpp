@@ -73,7 +73,9 @@ TEST(HedgeOptimiser, DefaultPositionRespectsEveryConstraint) {
     EXPECT_EQ(r.tail_covered, ev.min_tail_residual >= -1e-7 * s.position.capital);
     EXPECT_GE(ev.min_tail_residual, -1e-6 * s.position.capital);
     for (const auto& row : r.residuals) {
-      if (std::abs(row.sigma_move) >= s.tail_sigma - 1e-12) EXPECT_GE(row.residual, -1e-6 * s.position.capital);
+      if (std::abs(row.sigma_move) >= s.tail_sigma - 1e-12) {
+        EXPECT_GE(row.residual, -1e-6 * s.position.capital);
+      }
     }
     // The hedge reduces the objective.
     EXPECT_LT(r.objective_value, r.objective_unhedged);
