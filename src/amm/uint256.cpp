@@ -359,7 +359,12 @@ I256 I256::parse(std::string_view s) {
   return neg ? -I256(mag) : I256(mag);
 }
 
-std::string I256::to_string() const { return is_negative() ? "-" + abs().to_string() : bits.to_string(); }
+std::string I256::to_string() const {
+  if (!is_negative()) return bits.to_string();
+  std::string out(1, '-');  // appended, not "-" + s: GCC 12 gives a false -Wrestrict on that form
+  out += abs().to_string();
+  return out;
+}
 double I256::to_double() const noexcept { return is_negative() ? -abs().to_double() : bits.to_double(); }
 
 std::string to_string(u128 v) { return U256(v).to_string(); }

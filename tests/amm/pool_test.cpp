@@ -205,7 +205,7 @@ TEST(AmmPool, FeeGrowthConservation) {
   for (int i = 0; i < 12; ++i) {
     const int lo = static_cast<int>(rng() % 200) * 60 - 6000;
     const int hi = lo + 60 * static_cast<int>(1 + rng() % 60);
-    positions.push_back({"p" + std::to_string(i), lo, hi});
+    positions.push_back({std::string("p").append(std::to_string(i)), lo, hi});
     pool.mint(positions.back().owner, lo, hi, (u128(rng() % 1000) + 1) * 1000000000000000ULL);
   }
   U256 fees0, fees1, proto0, proto1;
