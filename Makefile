@@ -6,7 +6,7 @@ PRESET ?= release
 BUILD  := build/$(PRESET)
 SHELL  := /bin/bash
 
-.PHONY: run test deps build bench clean
+.PHONY: run test deps build bench clean tidy
 
 deps:
 	scripts/install-deps
@@ -27,3 +27,7 @@ bench: build
 
 clean:
 	rm -rf build
+
+# clang-tidy over the library and the CLI with the repo's .clang-tidy (needs a configured build).
+tidy:
+	run-clang-tidy -p $(BUILD) -j 2 -quiet 'src/.*\.cpp|apps/alvh/.*\.cpp'

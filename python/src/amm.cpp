@@ -67,7 +67,7 @@ void bind_amm(py::module_& m) {
 
   m.def(
       "amounts_for_liquidity",
-      [](const PriceRange& r, py::object liquidity, py::object price) {
+      [](const PriceRange& r, const py::object& liquidity, const py::object& price) {
         return py::make_tuple(py::vectorize(&amount0)(r, liquidity, price), py::vectorize(&amount1)(r, liquidity, price));
       },
       py::arg("range"), py::arg("liquidity"), py::arg("price"),

@@ -71,7 +71,7 @@ void bind_amm_exact(py::module_& m) {
   if (!g_revert) throw py::error_already_set();
   m.attr("Revert") = py::handle(g_revert);
   py::handle(g_revert).attr("reason") = "";
-  py::register_exception_translator([](std::exception_ptr p) {
+  py::register_exception_translator([](std::exception_ptr p) {  // NOLINT(performance-unnecessary-value-param): pybind11 takes void(*)(std::exception_ptr)
     try {
       if (p) std::rethrow_exception(p);
     } catch (const amm::Revert& e) {

@@ -52,7 +52,7 @@ void bind_errors(py::module_& m) {
   input_type.attr("field") = "";
 
   // Most derived first. Translators registered later (by module bindings) are tried earlier.
-  py::register_exception_translator([](std::exception_ptr p) {
+  py::register_exception_translator([](std::exception_ptr p) {  // NOLINT(performance-unnecessary-value-param): pybind11 takes void(*)(std::exception_ptr)
     try {
       if (p) std::rethrow_exception(p);
     } catch (const InputError& e) {

@@ -183,7 +183,7 @@ void bind_options(py::module_& m) {
       m.attr("DomainError").ptr(), nullptr);
   if (!arbitrage) throw py::error_already_set();
   m.attr("ArbitrageBoundsError") = py::handle(arbitrage);
-  py::register_exception_translator([](std::exception_ptr p) {
+  py::register_exception_translator([](std::exception_ptr p) {  // NOLINT(performance-unnecessary-value-param): pybind11 takes void(*)(std::exception_ptr)
     try {
       if (p) std::rethrow_exception(p);
     } catch (const options::ArbitrageBoundsError& e) {
@@ -238,6 +238,7 @@ void bind_options(py::module_& m) {
          const DoubleArray& rate, const DoubleArray& yield, const DoubleArray& vol) {
         const BsmColumns c = bsm_columns(is_call, spot, strike, t_years, rate, yield, vol);
         std::vector<DoubleArray> cols;
+        cols.reserve(8);
         for (int k = 0; k < 8; ++k) cols.emplace_back(static_cast<py::ssize_t>(c.n));
         auto sp = [&c](DoubleArray& a) { return std::span<double>(a.mutable_data(), c.n); };
         const options::GreeksBatch g{sp(cols[0]), sp(cols[1]), sp(cols[2]), sp(cols[3]),

@@ -92,6 +92,7 @@ void bind_risk(py::module_& m) {
         const char* names[] = {"liquidity",       "value",         "delta",       "gamma",          "lvr_rate_annual",
                                "theta_per_day",   "expected_il",   "vega_il",     "fee_implied_vol"};
         std::vector<DoubleArray> out;
+        out.reserve(9);
         for (int k = 0; k < 9; ++k) out.emplace_back(static_cast<py::ssize_t>(n));
         auto span = [n](DoubleArray& a) { return std::span<double>(a.mutable_data(), n); };
         auto cspan = [n](const DoubleArray& a) { return std::span<const double>(a.data(), n); };

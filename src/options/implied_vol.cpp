@@ -64,7 +64,6 @@ namespace {
 
 using detail::exp_minus_half_square;
 using detail::inverse_norm_cdf;
-using detail::kInvSqrt2;
 using detail::kInvSqrt2Pi;
 
 constexpr double kSqrt3 = 1.73205080756887729352744634151;

@@ -290,6 +290,7 @@ json simulation_stage(Document& doc, const RunConfig& cfg, const Market& mk, dou
 // spot (zero rates).
 options::VolSurface default_surface(double spot) {
   std::vector<options::SviSlice> slices;
+  slices.reserve(dm::kSvi.size());
   for (const auto& sl : dm::kSvi)
     slices.push_back(options::SviSlice{sl.t_years, spot, options::SviParams{sl.a, sl.b, sl.rho, sl.m, sl.sigma}});
   return options::VolSurface(spot, std::move(slices));

@@ -16,8 +16,8 @@
 
 namespace alvh::amm {
 
-__extension__ typedef unsigned __int128 u128;
-__extension__ typedef __int128 i128;
+__extension__ typedef unsigned __int128 u128;  // NOLINT(modernize-use-using): __extension__ silences -Wpedantic only on a typedef
+__extension__ typedef __int128 i128;  // NOLINT(modernize-use-using): as above
 
 struct U256 {
   u128 lo = 0;
