@@ -38,11 +38,11 @@ struct RunArgs {
   bool no_html = false;
 };
 
-// Progress bar with ETA on stderr (only on a terminal and without --quiet).
-class ProgressBar {
+// Progress bar with ETA per stage of the job on stderr (only on a terminal and without --quiet).
+class StagedProgressBar {
  public:
-  explicit ProgressBar(bool enabled) : enabled_(enabled) {}
-  ~ProgressBar() { finish(); }
+  explicit StagedProgressBar(bool enabled) : enabled_(enabled) {}
+  ~StagedProgressBar() { finish(); }
   void update(const std::string& stage, double done, double total) {
     if (!enabled_ || total <= 0) return;
     const auto now = std::chrono::steady_clock::now();
@@ -177,7 +177,7 @@ void run_main(RunArgs a, const GlobalOptions& g, const std::function<bool(const 
                        "hint: pass --data /path/to/shared or use --market embedded");
   }
 
-  ProgressBar bar(progress_enabled(g.quiet));
+  StagedProgressBar bar(progress_enabled(g.quiet));
   auto result = report::run_job(a.cfg, [&](const std::string& stage, double done, double total) {
     bar.update(stage, done, total);
   });

@@ -40,30 +40,6 @@ struct SimulateArgs {
   bool json = false;
 };
 
-// "[#######.......]  45%  ETA 3s" on stderr, at most 10 times a second.
-class ProgressBar {
- public:
-  explicit ProgressBar(bool on) : on_(on), start_(std::chrono::steady_clock::now()) {}
-  void update(std::uint64_t done, std::uint64_t total) {
-    if (!on_) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (done < total && now - last_ < std::chrono::milliseconds(100)) return;
-    last_ = now;
-    const double frac = static_cast<double>(done) / static_cast<double>(total);
-    const double elapsed = std::chrono::duration<double>(now - start_).count();
-    const double eta = frac > 0 ? elapsed * (1.0 - frac) / frac : 0.0;
-    const int width = 30, filled = static_cast<int>(frac * width);
-    fmt::print(stderr, "\r[{}{}] {:3.0f}%  ETA {:.0f}s ", std::string(static_cast<std::size_t>(filled), '#'),
-               std::string(static_cast<std::size_t>(width - filled), '.'), 100 * frac, eta);
-    if (done >= total) fmt::print(stderr, "\r{}\r", std::string(60, ' '));
-    std::fflush(stderr);
-  }
-
- private:
-  bool on_;
-  std::chrono::steady_clock::time_point start_, last_{};
-};
-
 nlohmann::json stats_json(const sim::DistributionStats& s) {
   nlohmann::json q = nlohmann::json::object(), iq = nlohmann::json::object();
   for (const auto& [level, v] : s.quantiles) q[fmt::format("p{:02.0f}", level * 100)] = v;

@@ -50,4 +50,19 @@ std::string num(double v, int digits) {
 
 bool progress_enabled(bool quiet) { return !quiet && ::isatty(STDERR_FILENO) != 0; }
 
+void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
+  if (!on_ || total == 0) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (done < total && now - last_ < std::chrono::milliseconds(100)) return;
+  last_ = now;
+  const double frac = static_cast<double>(done) / static_cast<double>(total);
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  const double eta = frac > 0 ? elapsed * (1.0 - frac) / frac : 0.0;
+  const int width = 30, filled = static_cast<int>(frac * width);
+  fmt::print(stderr, "\r[{}{}] {:3.0f}%  ETA {:.0f}s ", std::string(static_cast<std::size_t>(filled), '#'),
+             std::string(static_cast<std::size_t>(width - filled), '.'), 100 * frac, eta);
+  if (done >= total) fmt::print(stderr, "\r{}\r", std::string(60, ' '));
+  std::fflush(stderr);
+}
+
 }  // namespace alvh::cli

@@ -2,6 +2,8 @@
 // Shared printing for the CLI: JSON documents carry the schema name and version; human output
 // is aligned key/value blocks and column tables. Commands never format JSON envelopes by hand.
 #include <nlohmann/json.hpp>
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,5 +27,17 @@ std::string num(double v, int digits = 6);
 
 // True when stderr is a terminal and progress display is wanted.
 bool progress_enabled(bool quiet);
+
+// "[#######.......]  45%  ETA 3s" on stderr, at most 10 times a second; clears itself when done.
+// Off (a no-op) when constructed with false, e.g. progress_enabled(quiet) is false.
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool on) : on_(on), start_(std::chrono::steady_clock::now()) {}
+  void update(std::uint64_t done, std::uint64_t total);
+
+ private:
+  bool on_;
+  std::chrono::steady_clock::time_point start_, last_{};
+};
 
 }  // namespace alvh::cli
