@@ -51,7 +51,9 @@ struct DenseLp {
   }
 };
 
-bool solve_lp(const DenseLp& lp, std::vector<double>& x, double& objective) {
+// Loads the linear part of `lp` into `model`: column-major sparse A and bounds, with
+// infinities mapped to CLP's COIN_DBL_MAX. Shared by the LP and the QP.
+void load_dense(const DenseLp& lp, ClpSimplex& model) {
   const int ncols = static_cast<int>(lp.ncols), nrows = static_cast<int>(lp.rows.size());
   std::vector<CoinBigIndex> start{0};
   std::vector<int> index;
@@ -70,17 +72,21 @@ bool solve_lp(const DenseLp& lp, std::vector<double>& x, double& objective) {
   std::vector<double> clo(lp.col_lo), chi(lp.col_hi), rlo(lp.row_lo), rhi(lp.row_hi);
   for (std::vector<double>* v : {&clo, &chi, &rlo, &rhi})
     for (double& e : *v) e = clamp_inf(e);
-  ClpSimplex model;
   model.setLogLevel(0);
   model.loadProblem(ncols, nrows, start.data(), index.data(), value.data(), clo.data(), chi.data(), lp.obj.data(),
                     rlo.data(), rhi.data());
+}
+
+bool solve_lp(const DenseLp& lp, std::vector<double>& x, double& objective) {
+  ClpSimplex model;
+  load_dense(lp, model);
   model.dual();
   if (!model.isProvenOptimal()) {
     model.primal();  // fall back once (CLP sometimes stops dual on tiny infeasibilities)
     if (!model.isProvenOptimal()) return false;
   }
   const double* sol = model.primalColumnSolution();
-  x.assign(sol, sol + ncols);
+  x.assign(sol, sol + lp.ncols);
   objective = model.objectiveValue();
   return true;
 }
@@ -88,17 +94,10 @@ bool solve_lp(const DenseLp& lp, std::vector<double>& x, double& objective) {
 // Dense convex QP: min obj.x + 1/2 x'Qx under the same constraints, by CLP's quadratic
 // simplex (ClpSimplex::primal with a ClpQuadraticObjective, full symmetric Q).
 bool solve_qp(const DenseLp& lp, const std::vector<std::vector<double>>& Q, std::vector<double>& x, double& objective) {
-  const int ncols = static_cast<int>(lp.ncols), nrows = static_cast<int>(lp.rows.size());
-  std::vector<CoinBigIndex> start{0}, qstart{0};
-  std::vector<int> index, qindex;
-  std::vector<double> value, qvalue;
+  std::vector<CoinBigIndex> qstart{0};
+  std::vector<int> qindex;
+  std::vector<double> qvalue;
   for (std::size_t c = 0; c < lp.ncols; ++c) {
-    for (std::size_t r = 0; r < lp.rows.size(); ++r)
-      if (lp.rows[r][c] != 0.0) {
-        index.push_back(static_cast<int>(r));
-        value.push_back(lp.rows[r][c]);
-      }
-    start.push_back(static_cast<CoinBigIndex>(index.size()));
     for (std::size_t r = 0; r <= c; ++r)  // upper triangle: CLP stores Q "half symmetric"
       if (Q[r][c] != 0.0) {
         qindex.push_back(static_cast<int>(r));
@@ -106,19 +105,13 @@ bool solve_qp(const DenseLp& lp, const std::vector<std::vector<double>>& Q, std:
       }
     qstart.push_back(static_cast<CoinBigIndex>(qindex.size()));
   }
-  auto clamp_inf = [](double v) { return std::isinf(v) ? (v > 0 ? COIN_DBL_MAX : -COIN_DBL_MAX) : v; };
-  std::vector<double> clo(lp.col_lo), chi(lp.col_hi), rlo(lp.row_lo), rhi(lp.row_hi);
-  for (std::vector<double>* v : {&clo, &chi, &rlo, &rhi})
-    for (double& e : *v) e = clamp_inf(e);
   ClpSimplex model;
-  model.setLogLevel(0);
-  model.loadProblem(ncols, nrows, start.data(), index.data(), value.data(), clo.data(), chi.data(), lp.obj.data(),
-                    rlo.data(), rhi.data());
-  model.loadQuadraticObjective(ncols, qstart.data(), qindex.data(), qvalue.data());
+  load_dense(lp, model);
+  model.loadQuadraticObjective(static_cast<int>(lp.ncols), qstart.data(), qindex.data(), qvalue.data());
   model.primal();
   if (!model.isProvenOptimal()) return false;
   const double* sol = model.primalColumnSolution();
-  x.assign(sol, sol + ncols);
+  x.assign(sol, sol + lp.ncols);
   objective = model.objectiveValue();
   return true;
 }
