@@ -204,12 +204,8 @@ const RegisterCommand reg(30, [](CLI::App& app, const GlobalOptions& g) {
       "--fee-apr 0.25 --budget-pct 2\n"
       "  alvh --json hedge --price 9300 --range-lower 8000 --range-upper 11000 --capital 100000 --vol 0.8 "
       "--chain ../shared/data/deribit_btc_option_chain_20200514.csv --horizon-days 14 > hedge.json");
-  sub->add_option("--price", a->price, "Current price P (token1 per token0)")->capture_default_str();
-  sub->add_option("--range-lower", a->lower, "Lower price of the range pa")->capture_default_str();
-  sub->add_option("--range-upper", a->upper, "Upper price of the range pb")->capture_default_str();
-  sub->add_option("--capital", a->capital, "Capital deposited, in token1")->capture_default_str();
+  add_position_flags(*sub, {&a->price, &a->lower, &a->upper, &a->capital, &a->v2});
   sub->add_option("--vol", a->vol, "Annualised vol (density and generated strike grid)")->capture_default_str();
-  sub->add_flag("--v2", a->v2, "Uniswap v2 full-range position");
   sub->add_option("--fee-apr", a->fee_apr, "Expected fee APR (fraction of value), for comparison and break-evens")
       ->capture_default_str();
   sub->add_option("--horizon-days", a->horizon_days, "Hedge horizon; the first expiry at or after it is used")

@@ -155,12 +155,8 @@ const RegisterCommand reg(10, [](CLI::App& app, const GlobalOptions& g) {
       "Example:\n  alvh position --price 3000 --range-lower 2400 --range-upper 3750 --capital 100000 --vol 0.7 "
       "--fee-apr 0.25 --horizon-days 30\n"
       "With no flags it analyses the embedded default ETH/USDC position shown above.");
-  sub->add_option("--price", args->price, "Current price P (token1 per token0, e.g. USDC per ETH)")->capture_default_str();
-  sub->add_option("--range-lower", args->lower, "Lower price of the range pa")->capture_default_str();
-  sub->add_option("--range-upper", args->upper, "Upper price of the range pb")->capture_default_str();
-  sub->add_option("--capital", args->capital, "Capital deposited, in token1")->capture_default_str();
+  add_position_flags(*sub, {&args->price, &args->lower, &args->upper, &args->capital, &args->v2});
   sub->add_option("--vol", args->vol, "Annualised (market implied) volatility of P (0.7 = 70%)")->capture_default_str();
-  sub->add_flag("--v2", args->v2, "Uniswap v2 full-range position (ignores the range)");
   sub->add_option("--fee-apr", args->fee_apr, "Expected fee income per year as a fraction of value, while in range");
   sub->add_option("--fee-tier", args->fee_tier, "Pool fee tier as a fraction (0.003 = 0.3%)");
   sub->add_option("--volume-per-day", args->volume_per_day, "Pool volume per day (token1), for the fee APR");

@@ -250,12 +250,8 @@ const RegisterCommand reg(90, [](CLI::App& app, const GlobalOptions& g) {
       "else the embedded default market (docs/default-market.md). The report states which one was used.");
   auto& c = args->cfg;
   sub->add_option("--config,-c", args->config_file, "TOML config (see examples/default.toml); flags override it");
-  sub->add_option("--price", c.price, "Entry price P0 (USDC per ETH)")->capture_default_str();
-  sub->add_option("--range-lower", c.range_lower, "Lower price of the range")->capture_default_str();
-  sub->add_option("--range-upper", c.range_upper, "Upper price of the range")->capture_default_str();
-  sub->add_option("--capital", c.capital, "Capital in USDC")->capture_default_str();
+  add_position_flags(*sub, {&c.price, &c.range_lower, &c.range_upper, &c.capital, &c.v2});
   sub->add_option("--vol", c.vol, "Annualised vol for greeks, LVR and option marks (0.7 = 70%)")->capture_default_str();
-  sub->add_flag("--v2", c.v2, "Uniswap v2 full-range position");
   sub->add_option("--horizon-days", c.horizon_days, "Horizon of the payoff and the simulation, days")->capture_default_str();
   sub->add_option("--paths", c.paths, "Monte Carlo paths")->capture_default_str();
   sub->add_option("--steps-per-day", c.steps_per_day, "Simulation steps per day")->capture_default_str();

@@ -217,7 +217,7 @@ const RegisterCommand reg(60, [](CLI::App& app, const GlobalOptions& g) {
   sub->add_option("--model", a->model, "Price model")
       ->check(CLI::IsMember({"gbm", "merton", "heston", "regime", "bootstrap"}))
       ->capture_default_str();
-  sub->add_option("--price", a->price, "Current price P0 (token1 per token0)")->capture_default_str();
+  add_position_flags(*sub, {&a->price, &a->lower, &a->upper, &a->capital, &a->v2});
   sub->add_option("--vol", a->vol, "Annualised vol (GBM/Merton diffusion; Heston v0 = theta = vol^2 by default)")
       ->capture_default_str();
   sub->add_option("--drift", a->drift, "Annualised drift mu of P (E[P_T] = P0 e^{mu T})")->capture_default_str();
@@ -227,10 +227,6 @@ const RegisterCommand reg(60, [](CLI::App& app, const GlobalOptions& g) {
   sub->add_option("--seed", a->seed, "Seed: path i's randomness depends only on (seed, i)")->capture_default_str();
   sub->add_option("--threads", a->threads, "Worker threads (0 = all cores); results do not depend on it")
       ->capture_default_str();
-  sub->add_option("--range-lower", a->lower, "Lower price of the range pa")->capture_default_str();
-  sub->add_option("--range-upper", a->upper, "Upper price of the range pb")->capture_default_str();
-  sub->add_option("--capital", a->capital, "Capital deposited, in token1")->capture_default_str();
-  sub->add_flag("--v2", a->v2, "Uniswap v2 full-range position (ignores the range)");
   sub->add_option("--fee-apr", a->fee_apr, "Fee income per year as a fraction of position value while in range")
       ->capture_default_str();
   sub->add_option("--hedge", a->hedge_file, "Hedge JSON written by `alvh hedge --json`");

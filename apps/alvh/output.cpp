@@ -1,5 +1,6 @@
 #include "output.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -16,6 +17,15 @@ void print_json(const std::string& command, nlohmann::json body) {
   for (auto& [k, v] : body.items()) doc[k] = std::move(v);
   std::fputs(doc.dump(2).c_str(), stdout);
   std::fputc('\n', stdout);
+}
+
+void add_position_flags(CLI::App& sub, const PositionFlagTargets& to) {
+  sub.add_option("--price", *to.price, "Current price P (token1 per token0 in human units, e.g. USDC per ETH)")
+      ->capture_default_str();
+  sub.add_option("--range-lower", *to.range_lower, "Lower price of the range pa")->capture_default_str();
+  sub.add_option("--range-upper", *to.range_upper, "Upper price of the range pb")->capture_default_str();
+  sub.add_option("--capital", *to.capital, "Capital deposited, in token1")->capture_default_str();
+  sub.add_flag("--v2", *to.v2, "Uniswap v2 full-range position (ignores the range)");
 }
 
 void print_kv(const std::vector<std::pair<std::string, std::string>>& rows) {

@@ -8,6 +8,10 @@
 #include <utility>
 #include <vector>
 
+namespace CLI {
+class App;
+}
+
 namespace alvh::cli {
 
 // Version of the JSON output schemas (docs/json-schema.md). Bump on any incompatible change.
@@ -24,6 +28,18 @@ void print_table(const std::vector<std::string>& header, const std::vector<std::
 
 // Number formatting shared by all commands: `digits` significant digits, no trailing noise.
 std::string num(double v, int digits = 6);
+
+// The LP position flags shared by position, hedge, simulate and run (one spelling and one help
+// text everywhere): --price, --range-lower, --range-upper, --capital, --v2. Prices are token1 per
+// token0 in human units, capital in token1 (docs/conventions.md).
+struct PositionFlagTargets {
+  double* price;
+  double* range_lower;
+  double* range_upper;
+  double* capital;
+  bool* v2;
+};
+void add_position_flags(CLI::App& sub, const PositionFlagTargets& to);
 
 // True when stderr is a terminal and progress display is wanted.
 bool progress_enabled(bool quiet);
