@@ -53,14 +53,32 @@ const Grid& grid() {
 void BM_AlvhBatchPriceGreeks(benchmark::State& st) {
   const Grid& g = grid();
   std::vector<std::vector<double>> o(8, std::vector<double>(g.n));
+  std::size_t fallbacks = 0;
   for (auto _ : st) {
-    bsm_greeks_batch(g.call, g.F, g.K, g.T, g.r, g.q, g.vol, {o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7]});
+    fallbacks = bsm_greeks_batch_counted(g.call, g.F, g.K, g.T, g.r, g.q, g.vol,
+                                         {o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7]});
     benchmark::DoNotOptimize(o[0].data());
   }
   st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * g.n));
+  st.counters["scalar_fallback_rate"] = static_cast<double>(fallbacks) / static_cast<double>(g.n);
   st.SetLabel(batch_simd_target());
 }
 BENCHMARK(BM_AlvhBatchPriceGreeks);
+
+// Price only (no greek computed): bsm_price_batch.
+void BM_AlvhBatchPrice(benchmark::State& st) {
+  const Grid& g = grid();
+  std::vector<double> price(g.n);
+  std::size_t fallbacks = 0;
+  for (auto _ : st) {
+    fallbacks = bsm_price_batch(g.call, g.F, g.K, g.T, g.r, g.q, g.vol, price);
+    benchmark::DoNotOptimize(price.data());
+  }
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * g.n));
+  st.counters["scalar_fallback_rate"] = static_cast<double>(fallbacks) / static_cast<double>(g.n);
+  st.SetLabel(batch_simd_target());
+}
+BENCHMARK(BM_AlvhBatchPrice);
 
 void BM_AlvhScalarPriceGreeks(benchmark::State& st) {
   const Grid& g = grid();

@@ -1,15 +1,22 @@
-// SIMD batch pricing against the scalar pricer, element by element (the scalar pricer is
-// itself tested against mpmath in fixture_test.cpp), on a random grid with |ln(K/S)| <= 1,
-// T from 1 hour to 5 years, vol 5%..200%, both types, odd length (exercises the tail).
-// Tolerance 1e-11 relative to max(|value|, 1e-8 x natural unit): the vector exp/log/erfc are
-// a few ulp (Highway, SLEEF u15), which ln(F/K) passes on amplified by the elasticity of
-// short-dated out-of-the-money values (measured worst ~2e-12, printed by the test).
+// SIMD batch pricing (Highway + Cody erfcx kernel, src/options/vector_normal-inl.h):
+//  - against the 50-digit mpmath fixtures (tests/options/gen_fixtures.py) exactly as the scalar
+//    pricer is tested in fixture_test.cpp: prices and greeks to 1e-12 relative to
+//    max(|value|, floor), and far-tail prices down to 1e-300 to 1e-12 relative with no floor;
+//  - against the scalar pricer element by element on a random grid with |ln(K/S)| <= 1,
+//    T from 1 hour to 5 years, vol 5%..200%, both types, odd length (exercises the tail), to
+//    1e-12 relative to max(|value|, 1e-8 x natural unit) (measured worst ~1e-13, printed);
+//  - the price-only batch against the same fixture prices;
+//  - bad input: the scalar pricer's DomainError, prefixed with the first bad row.
 #include "alvh/options/batch.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <random>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "alvh/core/error.hpp"
@@ -47,7 +54,7 @@ TEST(BatchGreeks, MatchesScalarElementwise) {
       const double scale = std::max(std::abs(ref[k]), floor[k]);
       const double e = std::abs(o[static_cast<std::size_t>(k)][i] - ref[k]) / scale;
       worst[k] = std::max(worst[k], e);
-      EXPECT_LE(e, 1e-11) << "row " << i << " output " << k << " got " << o[static_cast<std::size_t>(k)][i] << " ref "
+      EXPECT_LE(e, 1e-12) << "row " << i << " output " << k << " got " << o[static_cast<std::size_t>(k)][i] << " ref "
                           << ref[k];
     }
   }
@@ -55,6 +62,89 @@ TEST(BatchGreeks, MatchesScalarElementwise) {
       "  target %s; worst error/max(|ref|, floor): price %.1e delta %.1e gamma %.1e vega %.1e theta %.1e "
       "rho %.1e vanna %.1e volga %.1e\n",
       batch_simd_target(), worst[0], worst[1], worst[2], worst[3], worst[4], worst[5], worst[6], worst[7]);
+}
+
+std::vector<std::vector<std::string>> read_csv(const std::string& name) {
+  std::ifstream in(std::string(ALVH_SOURCE_DIR) + "/tests/options/fixtures/" + name);
+  std::vector<std::vector<std::string>> rows;
+  std::string line;
+  bool header = true;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (header) {
+      header = false;
+      continue;
+    }
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    std::string cell;
+    while (std::getline(ss, cell, ',')) f.push_back(cell);
+    rows.push_back(f);
+  }
+  return rows;
+}
+
+double num(const std::string& s) {
+  return std::strtod(s.c_str(), nullptr);  // below the double range -> 0, absorbed by the floor
+}
+
+// Same rows, same tolerance as BsmFixture.PricesAndGreeksAgainstMpmath (fixture_test.cpp).
+TEST(BatchGreeks, PricesAndGreeksAgainstMpmath) {
+  const auto rows = read_csv("bsm_mpmath.csv");
+  ASSERT_EQ(rows.size(), 500u) << "fixture missing: run /usr/bin/python3 tests/options/gen_fixtures.py";
+  const std::size_t n = rows.size();
+  std::vector<unsigned char> call(n);
+  std::vector<double> S(n), K(n), T(n), r(n), q(n), v(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    call[i] = rows[i][0] == "call";
+    S[i] = num(rows[i][1]), K[i] = num(rows[i][2]), T[i] = num(rows[i][3]);
+    r[i] = num(rows[i][4]), q[i] = num(rows[i][5]), v[i] = num(rows[i][6]);
+  }
+  std::vector<std::vector<double>> o(8, std::vector<double>(n));
+  const std::size_t fallbacks =
+      bsm_greeks_batch_counted(call, S, K, T, r, q, v, {o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7]});
+  std::vector<double> price_only(n);
+  bsm_price_batch(call, S, K, T, r, q, v, price_only);
+  double worst[8] = {};
+  for (std::size_t i = 0; i < n; ++i) {
+    const double floor[8] = {1e-8 * S[i], 1e-8, 1e-8 / S[i], 1e-8 * S[i], 1e-8 * S[i], 1e-8 * S[i], 1e-8, 1e-8 * S[i]};
+    for (std::size_t k = 0; k < 8; ++k) {
+      const double ref = num(rows[i][7 + k]);
+      const double scale = std::max(std::abs(ref), floor[k]);
+      const double e = std::abs(o[k][i] - ref) / scale;
+      worst[k] = std::max(worst[k], e);
+      EXPECT_LE(e, 1e-12) << "row " << i << " output " << k << " got " << o[k][i] << " ref " << ref;
+    }
+    const double ref_price = num(rows[i][7]);
+    EXPECT_LE(std::abs(price_only[i] - ref_price), 1e-12 * std::max(std::abs(ref_price), 1e-8 * S[i])) << "row " << i;
+  }
+  std::printf(
+      "  %zu rows (%zu on the scalar path); worst error/max(|ref|, floor): price %.1e delta %.1e gamma %.1e vega "
+      "%.1e theta %.1e rho %.1e vanna %.1e volga %.1e\n",
+      n, fallbacks, worst[0], worst[1], worst[2], worst[3], worst[4], worst[5], worst[6], worst[7]);
+}
+
+// Far tails (Black-76 rows as BSM with r = q = 0, so F = S exactly): 1e-12 relative with no
+// floor down to 1e-298, never negative - the test the scalar pricer passes (fixture_test.cpp).
+TEST(BatchGreeks, FarTailsAgainstMpmath) {
+  const auto rows = read_csv("black76_tails_mpmath.csv");
+  ASSERT_GT(rows.size(), 250u);
+  const std::size_t n = rows.size();
+  std::vector<unsigned char> call(n);
+  std::vector<double> S(n), K(n), T(n), zero(n, 0.0), v(n), price(n), ref(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    call[i] = rows[i][0] == "call";
+    S[i] = num(rows[i][1]), K[i] = num(rows[i][2]), T[i] = num(rows[i][3]), v[i] = num(rows[i][4]);
+    ref[i] = num(rows[i][5]);
+  }
+  const std::size_t fallbacks = bsm_price_batch(call, S, K, T, zero, zero, v, price);
+  double worst = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    EXPECT_GT(price[i], 0.0) << "row " << i;
+    EXPECT_NEAR(price[i] / ref[i], 1.0, 1e-12) << "row " << i << " K=" << K[i] << " vol=" << v[i];
+    worst = std::max(worst, std::abs(price[i] / ref[i] - 1.0));
+  }
+  std::printf("  %zu tail prices (%zu on the scalar path): worst relative error %.2e\n", n, fallbacks, worst);
 }
 
 TEST(BatchGreeks, OptionalOutputsAndErrors) {
@@ -71,9 +161,30 @@ TEST(BatchGreeks, OptionalOutputsAndErrors) {
     EXPECT_NE(std::string(e.what()).find("row 2"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("vol"), std::string::npos) << e.what();
   }
-  std::vector<double> short_out(2);
+  // The price-only batch names the same row and argument; NaN and infinities are invalid too.
+  for (double bad : {-0.1, std::nan(""), HUGE_VAL}) {
+    v[2] = bad;
+    try {
+      bsm_price_batch(call, S, K, T, r, q, v, price);
+      FAIL() << "expected DomainError for vol " << bad;
+    } catch (const DomainError& e) {
+      EXPECT_NE(std::string(e.what()).find("row 2"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("vol"), std::string::npos) << e.what();
+    }
+  }
   v[2] = 0.4;
+  S[0] = -1.0;
+  try {
+    bsm_greeks_batch(call, S, K, T, r, q, v, {price, price, {}, {}, {}, {}, {}, {}});
+    FAIL() << "expected DomainError";
+  } catch (const DomainError& e) {
+    EXPECT_NE(std::string(e.what()).find("row 0"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("spot"), std::string::npos) << e.what();
+  }
+  S[0] = 100.0;
+  std::vector<double> short_out(2);
   EXPECT_THROW(bsm_greeks_batch(call, S, K, T, r, q, v, {short_out, {}, {}, {}, {}, {}, {}, {}}), DomainError);
+  EXPECT_THROW(bsm_price_batch(call, S, K, T, r, q, v, short_out), DomainError);
 }
 
 }  // namespace
