@@ -1,12 +1,33 @@
 // SwapMath.computeSwapStep port (Uniswap v3-core contracts/libraries/SwapMath.sol, d8b1c635).
+//
+// compute_swap_step_generic is the line-by-line port on U256. compute_swap_step runs a fast
+// path for the operand class that covers mainnet pools (both sqrt prices < 2^128, i.e. ticks
+// within about +-443636, and |amountRemaining| < 2^128; liquidity is always < 2^128) and falls
+// back to the generic port for anything else, including every input that could revert, so the
+// generic code raises the contract's revert. The fast path computes the same integers by:
+//  - fusing getAmount0Delta's two roundings: divRoundingUp(mulDivRoundingUp(L<<96, b-a, b), a)
+//    = ceil(L*(b-a)*2^96 / (a*b)), because ceil(ceil(x)/n) = ceil(x/n) and
+//    floor(floor(x)/n) = floor(x/n) for real x >= 0 and integer n >= 1 (Graham, Knuth,
+//    Patashnik, Concrete Mathematics, eq. 3.11); the inner mulDiv cannot overflow since
+//    L*2^96*(b-a)/b < L*2^96 < 2^224;
+//  - deciding "target reached" (amountRemainingLessFee >= ceil(N/D)) by the product
+//    comparison amountRemainingLessFee * D >= N, so a step that stops inside the range needs no
+//    division for the amount at the target; for exact output, amountOut >= floor(N/D) <=>
+//    (amountOut+1)*D > N;
+//  - where the contract's second division has a known answer, checking it by one product
+//    instead of dividing (proofs at the call sites);
+//  - dividing by 1e6 and 1e6 - fee with precomputed reciprocals (Möller-Granlund), and only
+//    the live 64-bit limbs elsewhere (limb::divrem) instead of a 512-bit buffer.
+// tests/amm/fast_path_test.cpp checks fast == generic over every operand size class.
 #include "alvh/amm/swap_math.hpp"
 
 #include "alvh/amm/sqrt_price_math.hpp"
+#include "limb_div.hpp"
 
 namespace alvh::amm {
 
-SwapStep compute_swap_step(const U256& current, const U256& target, u128 liquidity, const I256& amount_remaining,
-                           std::uint32_t fee_pips) {
+SwapStep compute_swap_step_generic(const U256& current, const U256& target, u128 liquidity,
+                                   const I256& amount_remaining, std::uint32_t fee_pips) {
   SwapStep s;
   const bool zero_for_one = current >= target;
   const bool exact_in = !amount_remaining.is_negative();
@@ -42,6 +63,253 @@ SwapStep compute_swap_step(const U256& current, const U256& target, u128 liquidi
     s.fee_amount = amount_remaining.bits - s.amount_in;
   } else {
     s.fee_amount = mul_div_rounding_up(s.amount_in, fee, one_minus_fee);
+  }
+  return s;
+}
+
+namespace {
+
+using limb::u64;
+using limb::hi64;
+using limb::lo64;
+
+// (x << 96) of a 4-limb x into 6 limbs.
+inline void shl96(const U256& x, u64* n) {
+  const u64 w0 = lo64(x.lo), w1 = hi64(x.lo), w2 = lo64(x.hi), w3 = hi64(x.hi);
+  n[0] = 0;
+  n[1] = w0 << 32;
+  n[2] = (w1 << 32) | (w0 >> 32);
+  n[3] = (w2 << 32) | (w1 >> 32);
+  n[4] = (w3 << 32) | (w2 >> 32);
+  n[5] = w3 >> 32;
+}
+
+// getAmount0Delta for a < b (both < 2^128) as the fraction N / D with N = (L*(b-a)) << 96
+// (6 limbs) and D = a*b (4 limbs).
+struct Amount0Fraction {
+  u64 n[6];
+  u64 d[4];
+};
+
+inline Amount0Fraction amount0_fraction(u128 a, u128 b, u128 liquidity) {
+  Amount0Fraction f;
+  shl96(mul_wide(liquidity, b - a), f.n);
+  limb::to_limbs(mul_wide(a, b), f.d);
+  return f;
+}
+
+// floor or ceil of N / D (D != 0; the quotient is < 2^224, see the file comment).
+inline U256 divide(const Amount0Fraction& f, bool round_up) {
+  const int m = limb::live(f.n, 6), n = limb::live(f.d, 4);
+  if (m < n) return U256(u128(round_up && m > 0 ? 1 : 0));
+  u64 q[6];
+  const bool inexact = limb::divrem(f.n, m, f.d, n, q, nullptr);
+  for (int i = m - n + 1; i < 4; ++i) q[i] = 0;
+  const U256 r = limb::from_limbs(q);
+  return round_up && inexact ? r + U256(1) : r;
+}
+
+// x * D >= N (strict: x * D > N) for x < 2^128.
+inline bool times_d_at_least_n(u128 x, const Amount0Fraction& f, bool strict) {
+  const u64 xl[2] = {lo64(x), hi64(x)};
+  u64 p[6];
+  limb::mul(xl, 2, f.d, 4, p);
+  const int c = limb::cmp(p, f.n, 6);
+  return strict ? c > 0 : c >= 0;
+}
+
+// ceil(N / D) == x, given ceil(N / D) <= x and x >= 1: holds iff (x - 1) * D < N.
+inline bool ceil_equals(u128 x, const Amount0Fraction& f) {
+  const u128 xm1 = x - 1;
+  const u64 xl[2] = {lo64(xm1), hi64(xm1)};
+  u64 p[6];
+  limb::mul(xl, 2, f.d, 4, p);
+  return limb::cmp(p, f.n, 6) < 0;
+}
+
+// getAmount1Delta for a <= b: (L*(b-a)) >> 96, rounded.
+inline U256 amount1(u128 a, u128 b, u128 liquidity, bool round_up) {
+  const U256 p = mul_wide(liquidity, b - a);
+  const U256 q = p >> 96;
+  const bool inexact = (p.lo & ((u128(1) << 96) - 1)) != 0;
+  return round_up && inexact ? q + U256(1) : q;
+}
+
+constexpr limb::Reciprocal kMillion = limb::reciprocal_constexpr(1000000u);
+// 1e6 - fee for the fee tiers of UniswapV3Factory (and the later 0.01% tier).
+constexpr std::uint32_t kTierFees[4] = {100, 500, 3000, 10000};
+constexpr limb::Reciprocal kTierComplement[4] = {
+    limb::reciprocal_constexpr(1000000u - 100u), limb::reciprocal_constexpr(1000000u - 500u),
+    limb::reciprocal_constexpr(1000000u - 3000u), limb::reciprocal_constexpr(1000000u - 10000u)};
+
+inline limb::Reciprocal complement_reciprocal(std::uint32_t fee_pips) {
+  for (int i = 0; i < 4; ++i)
+    if (fee_pips == kTierFees[i]) return kTierComplement[i];
+  return limb::reciprocal(1000000u - fee_pips);
+}
+
+// floor or ceil of x * mul_by / divisor for x < 2^192, mul_by < 2^20 (the quotient < 2^212).
+inline U256 mul_small_div_small(const U256& x, u64 mul_by, const limb::Reciprocal& divisor, bool round_up) {
+  u64 xl[4], p[4];
+  limb::to_limbs(x, xl);
+  int nx = 3;
+  while (nx > 0 && xl[nx - 1] == 0) --nx;
+  if (nx == 0) return {};
+  u64 c = 0;
+  for (int i = 0; i < nx; ++i) {
+    const u128 t = u128(xl[i]) * mul_by + c;
+    p[i] = lo64(t);
+    c = hi64(t);
+  }
+  p[nx] = c;
+  const int np = c != 0 ? nx + 1 : nx;
+  u64 q[4] = {0, 0, 0, 0};
+  const bool inexact = limb::div_by_reciprocal(p, np, divisor, q);
+  const U256 r = limb::from_limbs(q);
+  return round_up && inexact ? r + U256(1) : r;
+}
+
+// getNextSqrtPriceFromAmount0RoundingUp: ceil(L*2^96 * P / (L*2^96 +- x*P)). Returns false if
+// the generic port must decide (its other branch, a revert, or a result >= 2^128).
+inline bool next_from_amount0(u128 price, u128 liquidity, u128 x, bool add, u128& next) {
+  if (x == 0) {
+    next = price;
+    return true;
+  }
+  const U256 numerator1 = U256(liquidity) << 96;
+  const U256 product = mul_wide(x, price);
+  U256 denominator;
+  if (add) {
+    denominator = numerator1 + product;
+    if (denominator < numerator1) return false;  // wraps: the contract takes its other branch
+  } else {
+    if (!(numerator1 > product)) return false;  // reverts
+    denominator = numerator1 - product;
+  }
+  u64 n[6], d[4];
+  shl96(mul_wide(liquidity, price), n);  // N = L * P << 96
+  limb::to_limbs(denominator, d);
+  const int m = limb::live(n, 6), nd = limb::live(d, 4);
+  if (m < nd) {  // quotient 0, remainder N
+    next = m > 0 ? 1 : 0;
+    return true;
+  }
+  u64 q[6] = {0, 0, 0, 0, 0, 0};
+  const bool inexact = limb::divrem(n, m, d, nd, q, nullptr);
+  if ((q[2] | q[3] | q[4] | q[5]) != 0) return false;  // >= 2^128: leave it to the port
+  next = (u128(q[1]) << 64) | q[0];
+  if (inexact) {
+    if (next == ~u128(0)) return false;
+    ++next;
+  }
+  return true;
+}
+
+// getNextSqrtPriceFromAmount1RoundingDown: P + floor(x*2^96/L) or P - ceil(x*2^96/L).
+inline bool next_from_amount1(u128 price, u128 liquidity, u128 x, bool add, u128& next) {
+  const U256 shifted = U256(x) << 96;  // < 2^224
+  u64 n[4];
+  const u64 d[2] = {lo64(liquidity), hi64(liquidity)};
+  limb::to_limbs(shifted, n);
+  const int m = limb::live(n, 4), nd = d[1] != 0 ? 2 : 1;
+  U256 quotient;
+  bool inexact = false;
+  if (m >= nd) {
+    u64 q[4] = {0, 0, 0, 0};
+    inexact = limb::divrem(n, m, d, nd, q, nullptr);
+    quotient = limb::from_limbs(q);
+  } else {
+    inexact = m > 0;
+  }
+  if (add) {
+    const U256 r = U256(price) + quotient;  // < 2^225: no uint256 overflow
+    if (!r.fits_u128()) return false;       // may still be < 2^160, but outside the fast class
+    next = r.lo;
+    return true;
+  }
+  if (inexact) quotient += U256(1);
+  if (!(U256(price) > quotient)) return false;  // reverts
+  next = price - quotient.lo;
+  return true;
+}
+
+}  // namespace
+
+SwapStep compute_swap_step(const U256& current, const U256& target, u128 liquidity, const I256& amount_remaining,
+                           std::uint32_t fee_pips) {
+  const bool exact_in = !amount_remaining.is_negative();
+  const U256 amount_abs = exact_in ? amount_remaining.bits : amount_remaining.abs();
+  if (!(current.fits_u128() && target.fits_u128() && amount_abs.fits_u128() && fee_pips < 1000000u &&
+        !current.is_zero() && !target.is_zero() && amount_abs.lo != ~u128(0) && liquidity != 0))
+    return compute_swap_step_generic(current, target, liquidity, amount_remaining, fee_pips);
+  const u128 cur = current.lo, tgt = target.lo, amount = amount_abs.lo;
+  const bool zero_for_one = cur >= tgt;
+  SwapStep s;
+  u128 next = tgt;
+  if (exact_in) {
+    const u128 remaining_less_fee = mul_small_div_small(U256(amount), 1000000u - fee_pips, kMillion, false).lo;
+    if (zero_for_one) {
+      const Amount0Fraction at_target = amount0_fraction(tgt, cur, liquidity);
+      if (times_d_at_least_n(remaining_less_fee, at_target, false)) {
+        s.amount_in = divide(at_target, true);
+      } else {
+        if (!next_from_amount0(cur, liquidity, remaining_less_fee, true, next))
+          return compute_swap_step_generic(current, target, liquidity, amount_remaining, fee_pips);
+        // amountIn = ceil(L*2^96*(P - next) / (P*next)) <= remainingLessFee, because
+        // next >= L*2^96*P / (L*2^96 + R*P) gives L*2^96/next - L*2^96/P <= R; it is
+        // usually equal, which one product comparison confirms.
+        const Amount0Fraction used = amount0_fraction(next, cur, liquidity);
+        s.amount_in = remaining_less_fee != 0 && ceil_equals(remaining_less_fee, used) ? U256(remaining_less_fee)
+                                                                                       : divide(used, true);
+      }
+      s.amount_out = amount1(next, cur, liquidity, false);
+    } else {
+      const U256 in_at_target = amount1(cur, tgt, liquidity, true);
+      if (U256(remaining_less_fee) >= in_at_target) {
+        s.amount_in = in_at_target;
+      } else {
+        if (!next_from_amount1(cur, liquidity, remaining_less_fee, true, next))
+          return compute_swap_step_generic(current, target, liquidity, amount_remaining, fee_pips);
+        s.amount_in = amount1(cur, next, liquidity, true);
+      }
+      s.amount_out = divide(amount0_fraction(cur, next, liquidity), false);
+    }
+  } else {
+    if (zero_for_one) {
+      const U256 out_at_target = amount1(tgt, cur, liquidity, false);
+      if (U256(amount) >= out_at_target) {
+        s.amount_out = out_at_target;
+      } else {
+        if (!next_from_amount1(cur, liquidity, amount, false, next))
+          return compute_swap_step_generic(current, target, liquidity, amount_remaining, fee_pips);
+        // L*(P - next)/2^96 >= amount since P - next >= amount*2^96/L: the cap below binds
+        s.amount_out = U256(amount);
+      }
+      s.amount_in = divide(amount0_fraction(next, cur, liquidity), true);
+    } else {
+      const Amount0Fraction at_target = amount0_fraction(cur, tgt, liquidity);
+      // amount >= floor(N/D) <=> (amount + 1) * D > N (amount + 1 < 2^128: checked on entry)
+      if (times_d_at_least_n(amount + 1, at_target, true)) {
+        s.amount_out = divide(at_target, false);
+      } else {
+        if (!next_from_amount0(cur, liquidity, amount, false, next))
+          return compute_swap_step_generic(current, target, liquidity, amount_remaining, fee_pips);
+        // next >= L*2^96*P / (L*2^96 - amount*P) gives L*2^96/P - L*2^96/next >= amount, so
+        // floor(L*2^96*(next - P) / (P*next)) >= amount and the cap below binds
+        s.amount_out = U256(amount);
+      }
+      s.amount_in = amount1(cur, next, liquidity, true);
+    }
+    // cap the output amount to not exceed the remaining output amount
+    if (s.amount_out > U256(amount)) s.amount_out = U256(amount);
+  }
+  s.sqrt_ratio_next_x96 = U256(next);
+  if (exact_in && next != tgt) {
+    s.fee_amount = U256(amount) - s.amount_in;  // didn't reach the target: the rest is fee
+  } else {
+    if ((s.amount_in.hi >> 64) != 0)  // keep amount_in * fee within 4 limbs
+      return compute_swap_step_generic(current, target, liquidity, amount_remaining, fee_pips);
+    s.fee_amount = mul_small_div_small(s.amount_in, fee_pips, complement_reciprocal(fee_pips), true);
   }
   return s;
 }

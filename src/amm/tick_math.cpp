@@ -1,7 +1,10 @@
 // TickMath port (Uniswap v3-core contracts/libraries/TickMath.sol, commit d8b1c635).
 #include "alvh/amm/tick_math.hpp"
 
+#include <cmath>
 #include <string>
+
+#include "limb_div.hpp"
 
 namespace alvh::amm {
 namespace {
@@ -27,7 +30,7 @@ inline u128 mul_shr128(u128 a, u128 b) { return mul_wide(a, b).hi; }
 
 }  // namespace
 
-U256 sqrt_ratio_at_tick(std::int32_t tick) {
+U256 sqrt_ratio_at_tick_generic(std::int32_t tick) {
   const std::uint32_t abs_tick = tick < 0 ? static_cast<std::uint32_t>(-static_cast<std::int64_t>(tick))
                                           : static_cast<std::uint32_t>(tick);
   if (abs_tick > static_cast<std::uint32_t>(MAX_TICK))
@@ -49,7 +52,7 @@ U256 sqrt_ratio_at_tick(std::int32_t tick) {
   return (r >> 32) + U256(round ? 1 : 0);
 }
 
-std::int32_t tick_at_sqrt_ratio(const U256& sqrt_price_x96) {
+std::int32_t tick_at_sqrt_ratio_generic(const U256& sqrt_price_x96) {
   if (sqrt_price_x96 < MIN_SQRT_RATIO || sqrt_price_x96 >= MAX_SQRT_RATIO)
     throw Revert("R", "sqrtPriceX96 " + sqrt_price_x96.to_string() + " outside [MIN_SQRT_RATIO, MAX_SQRT_RATIO)");
   const U256 ratio = sqrt_price_x96 << 32;  // Q128.128, < 2^192
@@ -75,7 +78,66 @@ std::int32_t tick_at_sqrt_ratio(const U256& sqrt_price_x96) {
   const auto tick_low = static_cast<std::int32_t>(static_cast<i128>((log_sqrt10001 - lo_off).hi));
   const auto tick_hi = static_cast<std::int32_t>(static_cast<i128>((log_sqrt10001 + hi_off).hi));
   if (tick_low == tick_hi) return tick_low;
-  return sqrt_ratio_at_tick(tick_hi) <= sqrt_price_x96 ? tick_hi : tick_low;
+  return sqrt_ratio_at_tick_generic(tick_hi) <= sqrt_price_x96 ? tick_hi : tick_low;
+}
+
+
+// ---- fast paths (tests/amm/fast_path_test.cpp: equal to the ports above on every tick, and on
+// random and boundary prices).
+
+U256 sqrt_ratio_at_tick(std::int32_t tick) {
+  const std::uint32_t abs_tick = tick < 0 ? static_cast<std::uint32_t>(-static_cast<std::int64_t>(tick))
+                                          : static_cast<std::uint32_t>(tick);
+  if (abs_tick > static_cast<std::uint32_t>(MAX_TICK))
+    throw Revert("T", "tick " + std::to_string(tick) + " outside [-887272, 887272]");
+  if (abs_tick == 0) return U256(u128(1) << 96);
+  // ratio starts at 2^128 and (2^128 * c) >> 128 == c exactly, so the lowest set bit loads its
+  // constant and only the higher set bits multiply (each product rounded down, as on chain).
+  std::uint32_t bits = abs_tick;
+  u128 ratio = kRatio[__builtin_ctz(bits)];
+  bits &= bits - 1;
+  while (bits != 0) {
+    ratio = mul_shr128(ratio, kRatio[__builtin_ctz(bits)]);
+    bits &= bits - 1;
+  }
+  U256 r(ratio);
+  if (tick > 0) {
+    // type(uint256).max / ratio, rounded down: 4 limbs by the (1 or 2) live limbs of ratio
+    using limb::u64;
+    const u64 num[4] = {~u64(0), ~u64(0), ~u64(0), ~u64(0)};
+    const u64 den[2] = {limb::lo64(ratio), limb::hi64(ratio)};
+    u64 q[4] = {};
+    limb::divrem(num, 4, den, den[1] != 0 ? 2 : 1, q, nullptr);
+    r = limb::from_limbs(q);
+  }
+  const bool round = (r.lo & ((u128(1) << 32) - 1)) != 0;
+  return (r >> 32) + U256(round ? 1 : 0);
+}
+
+std::int32_t tick_at_sqrt_ratio(const U256& sqrt_price_x96) {
+  if (sqrt_price_x96 < MIN_SQRT_RATIO || sqrt_price_x96 >= MAX_SQRT_RATIO)
+    throw Revert("R", "sqrtPriceX96 " + sqrt_price_x96.to_string() + " outside [MIN_SQRT_RATIO, MAX_SQRT_RATIO)");
+  // Estimate t = log_sqrt(1.0001)(P / 2^96) in double from the top 64 bits of P. Its error is
+  // below 1e-9 ticks, and sqrt_ratio_at_tick(t) differs from the real 2^96 * 1.0001^(t/2) by
+  // less than 5e-6 ticks (20 products each rounded down by < 2^-64 relative, the final
+  // ceil(ratio / 2^32) by < 2^-32 relative at MIN_TICK: 2 * 2^-32 / ln(1.0001) = 4.7e-6).
+  // So unless the estimate is within 1e-4 of an integer k, its floor is the greatest tick with
+  // sqrt_ratio_at_tick(tick) <= P, which is what TickMath.getTickAtSqrtRatio returns;
+  // otherwise the answer is k or k - 1 and one exact sqrt_ratio_at_tick(k) decides.
+  const int msb = sqrt_price_x96.msb();  // in [32, 159]
+  const std::uint64_t top =
+      static_cast<std::uint64_t>(msb >= 63 ? (sqrt_price_x96 >> static_cast<unsigned>(msb - 63)).lo
+                                           : (sqrt_price_x96 << static_cast<unsigned>(63 - msb)).lo);
+  constexpr double kTicksPerLog2 = 13863.636746827590710;  // 2 / log2(1.0001)
+  const double estimate = (static_cast<double>(msb - 63 - 96) + std::log2(static_cast<double>(top))) * kTicksPerLog2;
+  const double below = std::floor(estimate);
+  const double frac = estimate - below;
+  constexpr double kMargin = 1e-4;
+  if (frac > kMargin && frac < 1.0 - kMargin) return static_cast<std::int32_t>(below);
+  std::int32_t k = static_cast<std::int32_t>(frac <= kMargin ? below : below + 1.0);
+  if (k > MAX_TICK) k = MAX_TICK;
+  if (k <= MIN_TICK) return MIN_TICK;  // sqrt_ratio_at_tick(MIN_TICK) = MIN_SQRT_RATIO <= P
+  return sqrt_ratio_at_tick(k) <= sqrt_price_x96 ? k : k - 1;
 }
 
 }  // namespace alvh::amm

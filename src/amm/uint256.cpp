@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "alvh/core/error.hpp"
+#include "limb_div.hpp"
 
 namespace alvh::amm {
 namespace {
@@ -178,20 +179,6 @@ U256 operator*(const U256& a, const U256& b) noexcept {
   return p;
 }
 
-DivMod256 divmod(const U256& a, const U256& b) {
-  if (b.is_zero()) throw Revert("division by zero");
-  if (a.hi == 0 && b.hi == 0) {
-    const u128 q = a.lo / b.lo;  // one library division; the remainder by multiply-subtract
-    return {U256(q), U256(a.lo - q * b.lo)};
-  }
-  if (a < b) return {U256(), a};
-  u64 u[4], v[4], q[4] = {}, r[4] = {};
-  to_limbs(a, u);
-  to_limbs(b, v);
-  divmnu(q, r, u, v, digits(u, 4), digits(v, 4));
-  return {from_limbs(q), from_limbs(r)};
-}
-
 U256 operator/(const U256& a, const U256& b) { return divmod(a, b).quotient; }
 U256 operator%(const U256& a, const U256& b) { return divmod(a, b).remainder; }
 
@@ -224,6 +211,22 @@ U256 shr_512(const U512& p, unsigned k, bool& inexact, bool& overflow) {
 }
 }  // namespace
 
+namespace reference {
+
+DivMod256 divmod(const U256& a, const U256& b) {
+  if (b.is_zero()) throw Revert("division by zero");
+  if (a.hi == 0 && b.hi == 0) {
+    const u128 q = a.lo / b.lo;  // one library division; the remainder by multiply-subtract
+    return {U256(q), U256(a.lo - q * b.lo)};
+  }
+  if (a < b) return {U256(), a};
+  u64 u[4], v[4], q[4] = {}, r[4] = {};
+  to_limbs(a, u);
+  to_limbs(b, v);
+  divmnu(q, r, u, v, digits(u, 4), digits(v, 4));
+  return {from_limbs(q), from_limbs(r)};
+}
+
 U256 mul_div(const U256& a, const U256& b, const U256& denominator) {
   if (is_pow2(denominator)) {
     bool inexact = false, overflow = false;
@@ -234,7 +237,7 @@ U256 mul_div(const U256& a, const U256& b, const U256& denominator) {
   if (a.hi == 0 && b.hi == 0) {
     const U256 p = mul_wide(a.lo, b.lo);
     if (denominator.is_zero()) throw Revert("mulDiv", "denominator is zero");
-    return divmod(p, denominator).quotient;
+    return reference::divmod(p, denominator).quotient;
   }
   return div512(mul_full(a, b), denominator, nullptr, "mulDiv");
 }
@@ -248,7 +251,7 @@ U256 mul_div_rounding_up(const U256& a, const U256& b, const U256& denominator) 
     if (inexact) r = U256(1);
   } else if (a.hi == 0 && b.hi == 0) {
     if (denominator.is_zero()) throw Revert("mulDiv", "denominator is zero");
-    const auto qr = divmod(mul_wide(a.lo, b.lo), denominator);
+    const auto qr = reference::divmod(mul_wide(a.lo, b.lo), denominator);
     q = qr.quotient;
     r = qr.remainder;
   } else {
@@ -259,6 +262,63 @@ U256 mul_div_rounding_up(const U256& a, const U256& b, const U256& denominator) 
     q += U256(1);
   }
   return q;
+}
+
+}  // namespace reference
+
+// ---- fast paths: the live limbs only, through limb::divrem (see limb_div.hpp).
+DivMod256 divmod(const U256& a, const U256& b) {
+  if (b.is_zero()) throw Revert("division by zero");
+  if (a.hi == 0 && b.hi == 0) {
+    const u128 q = a.lo / b.lo;  // one library division; the remainder by multiply-subtract
+    return {U256(q), U256(a.lo - q * b.lo)};
+  }
+  if (a < b) return {U256(), a};
+  u64 u[4], v[4], q[4] = {}, r[4] = {};
+  limb::to_limbs(a, u);
+  limb::to_limbs(b, v);
+  limb::divrem(u, limb::live(u, 4), v, limb::live(v, 4), q, r);
+  return {limb::from_limbs(q), limb::from_limbs(r)};
+}
+
+namespace {
+// floor(a*b/d) and whether it is inexact; reverts when d == 0 or the quotient needs > 256 bits.
+U256 mul_div_core(const U256& a, const U256& b, const U256& d, bool& inexact) {
+  if (d.is_zero()) throw Revert("mulDiv", "denominator is zero");
+  u64 al[4], bl[4], p[8];
+  limb::to_limbs(a, al);
+  limb::to_limbs(b, bl);
+  const int na = limb::live(al, 4), nb = limb::live(bl, 4);
+  if (na == 0 || nb == 0) {
+    inexact = false;
+    return {};
+  }
+  limb::mul(al, na, bl, nb, p);
+  const int np = na + nb;
+  for (int i = np; i < 8; ++i) p[i] = 0;
+  // the quotient fits 256 bits iff (product >> 256) < d
+  if (np > 4 && !(limb::from_limbs(p + 4) < d)) throw Revert("mulDiv", "result overflows uint256");
+  if (is_pow2(d)) {
+    bool overflow = false;
+    U512 full;
+    for (int i = 0; i < 8; ++i) full.l[i] = p[i];
+    return shr_512(full, static_cast<unsigned>(d.lsb()), inexact, overflow);
+  }
+  return limb::div_to_u256(p, np, d, inexact);
+}
+}  // namespace
+
+U256 mul_div(const U256& a, const U256& b, const U256& denominator) {
+  bool inexact = false;
+  return mul_div_core(a, b, denominator, inexact);
+}
+
+U256 mul_div_rounding_up(const U256& a, const U256& b, const U256& denominator) {
+  bool inexact = false;
+  const U256 q = mul_div_core(a, b, denominator, inexact);
+  if (!inexact) return q;
+  if (q == U256::max()) throw Revert("mulDivRoundingUp", "result overflows uint256");
+  return q + U256(1);
 }
 
 U256 div_rounding_up(const U256& x, const U256& y) {

@@ -17,7 +17,14 @@ struct SwapStep {
 // amount_remaining > 0: exact input; < 0: exact output. fee_pips in hundredths of a bip
 // (3000 = 0.3%). Direction: zeroForOne = current >= target. Rounding: amountIn and the fee
 // round up, amountOut rounds down (the pool never loses to rounding).
+//
+// Fast path (src/amm/swap_math.cpp) for sqrt prices < 2^128 and |amount_remaining| < 2^128-1,
+// bit-identical to compute_swap_step_generic (tests/amm/fast_path_test.cpp); any other input,
+// and every input that reverts, goes through the generic port.
 SwapStep compute_swap_step(const U256& sqrt_ratio_current_x96, const U256& sqrt_ratio_target_x96, u128 liquidity,
                            const I256& amount_remaining, std::uint32_t fee_pips);
+// The line-by-line port of SwapMath.computeSwapStep on U256 (reference and fallback).
+SwapStep compute_swap_step_generic(const U256& sqrt_ratio_current_x96, const U256& sqrt_ratio_target_x96,
+                                   u128 liquidity, const I256& amount_remaining, std::uint32_t fee_pips);
 
 }  // namespace alvh::amm

@@ -22,4 +22,12 @@ U256 sqrt_ratio_at_tick(std::int32_t tick);
 // Reverts "R" unless MIN_SQRT_RATIO <= sqrt_price_x96 < MAX_SQRT_RATIO.
 std::int32_t tick_at_sqrt_ratio(const U256& sqrt_price_x96);
 
+// The line-by-line ports of TickMath.sol (20 conditional products and a 256-bit division;
+// the binary logarithm by 14 squarings then the +-1 check). The functions above are fast
+// versions with identical results (the loop over set bits only and a 4-by-2-limb division; a
+// double log2 estimate with an exact check near tick boundaries); these are the references
+// they are tested against.
+U256 sqrt_ratio_at_tick_generic(std::int32_t tick);
+std::int32_t tick_at_sqrt_ratio_generic(const U256& sqrt_price_x96);
+
 }  // namespace alvh::amm

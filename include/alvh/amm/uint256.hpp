@@ -6,7 +6,8 @@
 //
 // Sources: Uniswap v3-core contracts/libraries/FullMath.sol (Remco Bloemen's 512-bit mulDiv),
 // UnsafeMath.sol, LowGasSafeMath.sol, SafeCast.sol at commit d8b1c635.
-// Division is Knuth's Algorithm D (TAOCP vol. 2 §4.3.1) on 64-bit digits.
+// Division is Knuth's Algorithm D (TAOCP vol. 2 §4.3.1) on the live 64-bit digits only
+// (src/amm/limb_div.hpp).
 #include <compare>
 #include <cstdint>
 #include <string>
@@ -115,6 +116,15 @@ U256 mul_div_rounding_up(const U256& a, const U256& b, const U256& denominator);
 // UnsafeMath.divRoundingUp: ceil(x/y). On chain y == 0 yields 0 (EVM div); no caller in the
 // core passes 0, so here y == 0 raises Revert("division by zero") instead of hiding a bug.
 U256 div_rounding_up(const U256& x, const U256& y);
+
+// The session-1 implementations (one Knuth Algorithm D on a 512-bit buffer, hardware divq per
+// digit), kept unchanged as the reference the fast kernels above are property-tested against
+// (tests/amm/fast_path_test.cpp) and as the "before" figure in bench/amm_bench.cpp.
+namespace reference {
+DivMod256 divmod(const U256& a, const U256& b);
+U256 mul_div(const U256& a, const U256& b, const U256& denominator);
+U256 mul_div_rounding_up(const U256& a, const U256& b, const U256& denominator);
+}  // namespace reference
 
 // LowGasSafeMath.add/sub on uint256.
 U256 checked_add(const U256& a, const U256& b);

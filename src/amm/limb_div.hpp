@@ -1,0 +1,229 @@
+#pragma once
+// Private fixed-size limb kernels behind the fast paths of FullMath (uint256.cpp), SwapMath
+// (swap_math.cpp) and TickMath (tick_math.cpp). Numbers are little-endian arrays of 64-bit limbs
+// with an explicit length; nothing allocates, throws or loops over more than 8 limbs.
+//
+// Division is Knuth's Algorithm D (TAOCP vol. 2 §4.3.1, Theorem B: with a normalised divisor
+// the 2-by-1 estimate corrected by the second divisor digit is at most one too large), with
+// the hardware 128/64 `divq` per quotient digit. The speed comes from what is around it: no
+// 512-bit buffer, normalisation of only the live limbs, the zero leading quotient digit
+// skipped, and the callers fusing nested divisions so that a swap step needs two divisions
+// instead of five.
+#include <cstdint>
+
+#include "alvh/amm/uint256.hpp"
+
+namespace alvh::amm::limb {
+
+using u64 = std::uint64_t;
+
+inline u64 lo64(u128 x) { return static_cast<u64>(x); }
+inline u64 hi64(u128 x) { return static_cast<u64>(x >> 64); }
+
+// 128-by-64 division with hi < d (the quotient fits 64 bits).
+inline u64 div_2by1(u64 hi, u64 lo, u64 d, u64& rem) {
+#if defined(__x86_64__)
+  u64 q, r;
+  __asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "r"(d));
+  rem = r;
+  return q;
+#else
+  const u128 n = (u128(hi) << 64) | lo;
+  rem = static_cast<u64>(n % d);
+  return static_cast<u64>(n / d);
+#endif
+}
+
+// Division by a single-limb invariant divisor with a precomputed reciprocal: Möller and
+// Granlund, "Improved division by invariant integers", IEEE Trans. Computers 60(2), 2011,
+// Algorithm 4 (div_2by1 with v = floor((2^128 - 1) / d) - 2^64 for the normalised d). Two
+// multiplications instead of a ~18-cycle divq; the reciprocal is a constant for 1e6 and for the
+// (1e6 - fee) of the standard fee tiers.
+struct Reciprocal {
+  u64 d = 0;      // divisor << shift (top bit set)
+  u64 v = 0;      // floor((2^128 - 1) / d) - 2^64
+  int shift = 0;  // leading zeros of the original divisor
+};
+
+constexpr Reciprocal reciprocal_constexpr(u64 d) {
+  int s = 0;
+  while (((d << s) >> 63) == 0) ++s;
+  const u64 dn = d << s;
+  return {dn, static_cast<u64>(~u128(0) / dn - (u128(1) << 64)), s};
+}
+
+inline Reciprocal reciprocal(u64 d) {
+  const int s = __builtin_clzll(d);
+  const u64 dn = d << s;
+  u64 rem = 0;
+  // (2^128 - 1) - 2^64 * dn = (2^64 - 1 - dn) * 2^64 + (2^64 - 1)
+  return {dn, div_2by1(~dn, ~u64(0), dn, rem), s};
+}
+
+inline u64 div_2by1_preinv(u64 u1, u64 u0, const Reciprocal& r, u64& rem) {
+  const u128 p = u128(r.v) * u1 + ((u128(u1) << 64) | u0);
+  u64 q1 = hi64(p) + 1;
+  const u64 q0 = lo64(p);
+  u64 rr = u0 - q1 * r.d;
+  if (rr > q0) {
+    --q1;
+    rr += r.d;
+  }
+  if (rr >= r.d) {  // unlikely
+    ++q1;
+    rr -= r.d;
+  }
+  rem = rr;
+  return q1;
+}
+
+// q[0..m) = floor(u / d) for u of m limbs; returns whether the remainder is non-zero.
+inline bool div_by_reciprocal(const u64* u, int m, const Reciprocal& r, u64* q) {
+  const int s = r.shift;
+  u64 rem = s != 0 ? u[m - 1] >> (64 - s) : 0;  // top limb of u << s (< 2^s <= d)
+  for (int j = m - 1; j >= 0; --j) {
+    const u64 x = s != 0 ? (u[j] << s) | (j > 0 ? u[j - 1] >> (64 - s) : 0) : u[j];
+    q[j] = div_2by1_preinv(rem, x, r, rem);
+  }
+  return rem != 0;
+}
+
+// Number of significant limbs of x[0..n).
+inline int live(const u64* x, int n) {
+  while (n > 0 && x[n - 1] == 0) --n;
+  return n;
+}
+
+// q[0..m-n] = floor(u / v), r[0..n) = u mod v (r may be null), for u of m limbs and v of n
+// limbs with v[n-1] != 0, m >= n, m <= 8. Returns true if the remainder is non-zero.
+inline bool divrem(const u64* u, int m, const u64* v, int n, u64* q, u64* r) {
+  if (n == 1) {
+    const u64 d = v[0];
+    u64 k = 0;
+    for (int j = m - 1; j >= 0; --j) q[j] = div_2by1(k, u[j], d, k);
+    if (r) r[0] = k;
+    return k != 0;
+  }
+  const int s = __builtin_clzll(v[n - 1]);
+  u64 vn[8], un[9];
+  if (s != 0) {
+    for (int i = n - 1; i > 0; --i) vn[i] = (v[i] << s) | (v[i - 1] >> (64 - s));
+    vn[0] = v[0] << s;
+    un[m] = u[m - 1] >> (64 - s);
+    for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | (u[i - 1] >> (64 - s));
+    un[0] = u[0] << s;
+  } else {
+    for (int i = 0; i < n; ++i) vn[i] = v[i];
+    for (int i = 0; i < m; ++i) un[i] = u[i];
+    un[m] = 0;
+  }
+  const u64 d1 = vn[n - 1], d0 = vn[n - 2];
+  int j = m - n;
+  // Leading quotient digit is zero when the top n+1 digits of u are below v at that position.
+  if (un[m] == 0 && un[m - 1] < d1) q[j--] = 0;
+  for (; j >= 0; --j) {
+    const u64 u2 = un[j + n], u1 = un[j + n - 1], u0 = un[j + n - 2];
+    u64 qhat, rhat;
+    bool rhat_big = false;  // rhat >= 2^64: the second-digit test cannot fail
+    if (u2 >= d1) {  // only u2 == d1 is possible (the window is < b*v)
+      qhat = ~u64(0);
+      rhat = u1 + d1;
+      rhat_big = rhat < u1;
+    } else {
+      qhat = div_2by1(u2, u1, d1, rhat);
+    }
+    while (!rhat_big && u128(qhat) * d0 > ((u128(rhat) << 64) | u0)) {
+      --qhat;
+      const u64 r2 = rhat + d1;
+      rhat_big = r2 < rhat;
+      rhat = r2;
+    }
+    // un[j..j+n] -= qhat * vn
+    u64 mul_carry = 0, borrow = 0;
+    for (int i = 0; i < n; ++i) {
+      const u128 p = u128(qhat) * vn[i] + mul_carry;
+      mul_carry = hi64(p);
+      const u64 pl = lo64(p);
+      const u64 x = un[i + j];
+      const u64 t = x - pl;
+      const u64 b1 = x < pl ? 1 : 0;
+      const u64 t2 = t - borrow;
+      const u64 b2 = t < borrow ? 1 : 0;
+      un[i + j] = t2;
+      borrow = b1 + b2;
+    }
+    const u128 sub = u128(mul_carry) + borrow;
+    const u64 top = un[j + n];
+    un[j + n] = top - lo64(sub);
+    if (u128(top) < sub) {  // qhat was one too large (probability ~2/2^64): add back
+      --qhat;
+      u64 c = 0;
+      for (int i = 0; i < n; ++i) {
+        const u128 sum = u128(un[i + j]) + vn[i] + c;
+        un[i + j] = lo64(sum);
+        c = hi64(sum);
+      }
+      un[j + n] += c;
+    }
+    q[j] = qhat;
+  }
+  u64 any = 0;
+  for (int i = 0; i < n; ++i) any |= un[i];
+  if (r) {
+    if (s != 0) {
+      for (int i = 0; i < n - 1; ++i) r[i] = (un[i] >> s) | (un[i + 1] << (64 - s));
+      r[n - 1] = un[n - 1] >> s;
+    } else {
+      for (int i = 0; i < n; ++i) r[i] = un[i];
+    }
+  }
+  return any != 0;
+}
+
+// Full product of a (na limbs) and b (nb limbs) into p[0..na+nb).
+inline void mul(const u64* a, int na, const u64* b, int nb, u64* p) {
+  for (int i = 0; i < na + nb; ++i) p[i] = 0;
+  for (int i = 0; i < na; ++i) {
+    u64 c = 0;
+    for (int k = 0; k < nb; ++k) {
+      const u128 t = u128(a[i]) * b[k] + p[i + k] + c;
+      p[i + k] = lo64(t);
+      c = hi64(t);
+    }
+    p[i + nb] = c;
+  }
+}
+
+// a <=> b on n limbs.
+inline int cmp(const u64* a, const u64* b, int n) {
+  for (int i = n - 1; i >= 0; --i)
+    if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
+}
+
+// Fixed-width helpers on U256 / u128.
+inline void to_limbs(const U256& x, u64* l) {
+  l[0] = lo64(x.lo);
+  l[1] = hi64(x.lo);
+  l[2] = lo64(x.hi);
+  l[3] = hi64(x.hi);
+}
+inline U256 from_limbs(const u64* l) { return {(u128(l[3]) << 64) | l[2], (u128(l[1]) << 64) | l[0]}; }
+
+// floor(u / v) (and whether the remainder is non-zero) for u of m <= 8 limbs and v != 0 of up
+// to 4 limbs. The caller guarantees the quotient fits 256 bits.
+inline U256 div_to_u256(const u64* u, int m, const U256& v, bool& inexact) {
+  u64 vl[4];
+  to_limbs(v, vl);
+  const int n = live(vl, 4);
+  m = live(u, m);
+  if (m < n) {
+    inexact = m > 0;
+    return {};
+  }
+  u64 q[8] = {};
+  inexact = divrem(u, m, vl, n, q, nullptr);
+  return from_limbs(q);
+}
+
+}  // namespace alvh::amm::limb
