@@ -81,7 +81,14 @@ inline u64 div_2by1_preinv(u64 u1, u64 u0, const Reciprocal& r, u64& rem) {
 inline bool div_by_reciprocal(const u64* u, int m, const Reciprocal& r, u64* q) {
   const int s = r.shift;
   u64 rem = s != 0 ? u[m - 1] >> (64 - s) : 0;  // top limb of u << s (< 2^s <= d)
-  for (int j = m - 1; j >= 0; --j) {
+  int j = m - 1;
+  if ((u[m - 1] >> (64 - s - 1) >> 1) == 0 && (u[m - 1] << s) < r.d) {
+    // u[m-1] < divisor: that quotient digit is 0 and the shifted top limb is the remainder
+    q[j] = 0;
+    rem = (u[j] << s) | (s != 0 && j > 0 ? u[j - 1] >> (64 - s) : 0);
+    --j;
+  }
+  for (; j >= 0; --j) {
     const u64 x = s != 0 ? (u[j] << s) | (j > 0 ? u[j - 1] >> (64 - s) : 0) : u[j];
     q[j] = div_2by1_preinv(rem, x, r, rem);
   }
@@ -94,38 +101,28 @@ inline int live(const u64* x, int n) {
   return n;
 }
 
-// q[0..m-n] = floor(u / v), r[0..n) = u mod v (r may be null), for u of m limbs and v of n
-// limbs with v[n-1] != 0, m >= n, m <= 8. Returns true if the remainder is non-zero.
-inline bool divrem(const u64* u, int m, const u64* v, int n, u64* q, u64* r) {
-  if (n == 1) {
-    const u64 d = v[0];
-    u64 k = 0;
-    for (int j = m - 1; j >= 0; --j) q[j] = div_2by1(k, u[j], d, k);
-    if (r) r[0] = k;
-    return k != 0;
-  }
-  const int s = __builtin_clzll(v[n - 1]);
-  u64 vn[8], un[9];
-  if (s != 0) {
-    for (int i = n - 1; i > 0; --i) vn[i] = (v[i] << s) | (v[i - 1] >> (64 - s));
-    vn[0] = v[0] << s;
-    un[m] = u[m - 1] >> (64 - s);
-    for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | (u[i - 1] >> (64 - s));
-    un[0] = u[0] << s;
-  } else {
-    for (int i = 0; i < n; ++i) vn[i] = v[i];
-    for (int i = 0; i < m; ++i) un[i] = u[i];
-    un[m] = 0;
-  }
-  const u64 d1 = vn[n - 1], d0 = vn[n - 2];
-  int j = m - n;
+// Knuth D for a divisor of exactly N >= 2 limbs (loops over N unrolled by the compiler).
+template <int N>
+inline bool divrem_n(const u64* u, int m, const u64* v, u64* q, u64* r) {
+  const int s = __builtin_clzll(v[N - 1]);
+  // x >> (64 - s) without a branch on s == 0: (x >> 1) >> (63 - s)
+  const auto spill = [s](u64 x) { return (x >> 1) >> (63 - s); };
+  u64 vn[N], un[9];
+  for (int i = N - 1; i > 0; --i) vn[i] = (v[i] << s) | spill(v[i - 1]);
+  vn[0] = v[0] << s;
+  un[m] = spill(u[m - 1]);
+  for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | spill(u[i - 1]);
+  un[0] = u[0] << s;
+  const u64 d1 = vn[N - 1], d0 = vn[N - 2];
+  int j = m - N;
   // Leading quotient digit is zero when the top n+1 digits of u are below v at that position.
   if (un[m] == 0 && un[m - 1] < d1) q[j--] = 0;
   for (; j >= 0; --j) {
-    const u64 u2 = un[j + n], u1 = un[j + n - 1], u0 = un[j + n - 2];
+    u64* w = un + j;
+    const u64 u2 = w[N], u1 = w[N - 1], u0 = w[N - 2];
     u64 qhat, rhat;
     bool rhat_big = false;  // rhat >= 2^64: the second-digit test cannot fail
-    if (u2 >= d1) {  // only u2 == d1 is possible (the window is < b*v)
+    if (__builtin_expect(u2 >= d1, 0)) {  // only u2 == d1 is possible (the window is < b*v)
       qhat = ~u64(0);
       rhat = u1 + d1;
       rhat_big = rhat < u1;
@@ -138,46 +135,58 @@ inline bool divrem(const u64* u, int m, const u64* v, int n, u64* q, u64* r) {
       rhat_big = r2 < rhat;
       rhat = r2;
     }
-    // un[j..j+n] -= qhat * vn
+    // w[0..N] -= qhat * vn
     u64 mul_carry = 0, borrow = 0;
-    for (int i = 0; i < n; ++i) {
+    for (int i = 0; i < N; ++i) {
       const u128 p = u128(qhat) * vn[i] + mul_carry;
       mul_carry = hi64(p);
-      const u64 pl = lo64(p);
-      const u64 x = un[i + j];
+      const u64 pl = lo64(p), x = w[i];
       const u64 t = x - pl;
       const u64 b1 = x < pl ? 1 : 0;
       const u64 t2 = t - borrow;
       const u64 b2 = t < borrow ? 1 : 0;
-      un[i + j] = t2;
+      w[i] = t2;
       borrow = b1 + b2;
     }
     const u128 sub = u128(mul_carry) + borrow;
-    const u64 top = un[j + n];
-    un[j + n] = top - lo64(sub);
-    if (u128(top) < sub) {  // qhat was one too large (probability ~2/2^64): add back
+    const u64 top = w[N];
+    w[N] = top - lo64(sub);
+    if (__builtin_expect(u128(top) < sub, 0)) {  // qhat was one too large (probability ~2/2^64)
       --qhat;
       u64 c = 0;
-      for (int i = 0; i < n; ++i) {
-        const u128 sum = u128(un[i + j]) + vn[i] + c;
-        un[i + j] = lo64(sum);
+      for (int i = 0; i < N; ++i) {
+        const u128 sum = u128(w[i]) + vn[i] + c;
+        w[i] = lo64(sum);
         c = hi64(sum);
       }
-      un[j + n] += c;
+      w[N] += c;
     }
     q[j] = qhat;
   }
   u64 any = 0;
-  for (int i = 0; i < n; ++i) any |= un[i];
+  for (int i = 0; i < N; ++i) any |= un[i];
   if (r) {
-    if (s != 0) {
-      for (int i = 0; i < n - 1; ++i) r[i] = (un[i] >> s) | (un[i + 1] << (64 - s));
-      r[n - 1] = un[n - 1] >> s;
-    } else {
-      for (int i = 0; i < n; ++i) r[i] = un[i];
-    }
+    for (int i = 0; i < N - 1; ++i) r[i] = (un[i] >> s) | ((un[i + 1] << 1) << (63 - s));
+    r[N - 1] = un[N - 1] >> s;
   }
   return any != 0;
+}
+
+// q[0..m-n] = floor(u / v), r[0..n) = u mod v (r may be null), for u of m limbs and v of n
+// limbs with v[n-1] != 0, m >= n, 1 <= n <= 4, m <= 8. Returns true if the remainder is non-zero.
+inline bool divrem(const u64* u, int m, const u64* v, int n, u64* q, u64* r) {
+  switch (n) {
+    case 1: {
+      const u64 d = v[0];
+      u64 k = 0;
+      for (int j = m - 1; j >= 0; --j) q[j] = div_2by1(k, u[j], d, k);
+      if (r) r[0] = k;
+      return k != 0;
+    }
+    case 2: return divrem_n<2>(u, m, v, q, r);
+    case 3: return divrem_n<3>(u, m, v, q, r);
+    default: return divrem_n<4>(u, m, v, q, r);
+  }
 }
 
 // Full product of a (na limbs) and b (nb limbs) into p[0..na+nb).
@@ -192,6 +201,22 @@ inline void mul(const u64* a, int na, const u64* b, int nb, u64* p) {
     }
     p[i + nb] = c;
   }
+}
+
+// Fixed-size product p[0..NA+NB) = a * b (fully unrolled).
+template <int NA, int NB>
+inline void mul_fixed(const u64* a, const u64* b, u64* p) {
+  u64 acc[NA + NB] = {};
+  for (int i = 0; i < NA; ++i) {
+    u64 c = 0;
+    for (int k = 0; k < NB; ++k) {
+      const u128 t = u128(a[i]) * b[k] + acc[i + k] + c;
+      acc[i + k] = lo64(t);
+      c = hi64(t);
+    }
+    acc[i + NB] = c;
+  }
+  for (int i = 0; i < NA + NB; ++i) p[i] = acc[i];
 }
 
 // a <=> b on n limbs.

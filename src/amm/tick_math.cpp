@@ -26,7 +26,26 @@ constexpr u128 kRatio[20] = {
 };
 
 // (a * b) >> 128 for a, b < 2^128.
-inline u128 mul_shr128(u128 a, u128 b) { return mul_wide(a, b).hi; }
+constexpr u128 mul_shr128(u128 a, u128 b) { return mul_wide(a, b).hi; }
+
+// TickMath processes the bits of |tick| from bit 0 upwards, so the ratio after bits 0..9
+// depends only on |tick| mod 1024: tabulate it exactly (16 KiB, computed at compile time with
+// the same roundings). Entry 0 stands for the initial 2^128 (the identity), flagged by 0.
+constexpr int kLowBits = 10;
+struct LowBitsTable {
+  u128 ratio[1 << kLowBits];
+};
+constexpr LowBitsTable make_low_bits_table() {
+  LowBitsTable t{};
+  for (unsigned low = 0; low < (1u << kLowBits); ++low) {
+    u128 ratio = 0;  // 0 = still 2^128
+    for (int i = 0; i < kLowBits; ++i)
+      if ((low >> i) & 1u) ratio = ratio == 0 ? kRatio[i] : mul_shr128(ratio, kRatio[i]);
+    t.ratio[low] = ratio;
+  }
+  return t;
+}
+constexpr LowBitsTable kLowBitsTable = make_low_bits_table();
 
 }  // namespace
 
@@ -91,13 +110,13 @@ U256 sqrt_ratio_at_tick(std::int32_t tick) {
   if (abs_tick > static_cast<std::uint32_t>(MAX_TICK))
     throw Revert("T", "tick " + std::to_string(tick) + " outside [-887272, 887272]");
   if (abs_tick == 0) return U256(u128(1) << 96);
-  // ratio starts at 2^128 and (2^128 * c) >> 128 == c exactly, so the lowest set bit loads its
-  // constant and only the higher set bits multiply (each product rounded down, as on chain).
-  std::uint32_t bits = abs_tick;
-  u128 ratio = kRatio[__builtin_ctz(bits)];
-  bits &= bits - 1;
+  // The low 10 bits from the table; then each higher set bit multiplies, rounded down as on
+  // chain. ratio == 0 stands for 2^128, and (2^128 * c) >> 128 == c exactly.
+  u128 ratio = kLowBitsTable.ratio[abs_tick & ((1u << kLowBits) - 1)];
+  std::uint32_t bits = abs_tick >> kLowBits;
   while (bits != 0) {
-    ratio = mul_shr128(ratio, kRatio[__builtin_ctz(bits)]);
+    const u128 c = kRatio[kLowBits + __builtin_ctz(bits)];
+    ratio = ratio == 0 ? c : mul_shr128(ratio, c);
     bits &= bits - 1;
   }
   U256 r(ratio);
