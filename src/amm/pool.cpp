@@ -8,6 +8,7 @@
 #include "alvh/amm/sqrt_price_math.hpp"
 #include "alvh/amm/swap_math.hpp"
 #include "alvh/amm/tick_math.hpp"
+#include "limb_div.hpp"
 
 namespace alvh::amm {
 namespace {
@@ -83,6 +84,22 @@ void update_position(PositionInfo& p, i128 liquidity_delta, const U256& fgi0, co
   p.fee_growth_inside1_last_x128 = fgi1;
   p.tokens_owed0 += owed0;  // overflow is acceptable on chain (must withdraw before 2^128)
   p.tokens_owed1 += owed1;
+}
+
+// FullMath.mulDiv(feeAmount, Q128, liquidity) for liquidity > 0: the numerator is feeAmount
+// shifted by two limbs, divided by the one or two live limbs of L (no 512-bit product; the
+// quotient always fits 256 bits when feeAmount < 2^128).
+U256 fee_growth_delta(const U256& fee_amount, u128 liquidity) {
+  if (!fee_amount.fits_u128()) return mul_div(fee_amount, kQ128, U256(liquidity));
+  using limb::u64;
+  const u64 num[4] = {0, 0, limb::lo64(fee_amount.lo), limb::hi64(fee_amount.lo)};
+  const u64 den[2] = {limb::lo64(liquidity), limb::hi64(liquidity)};
+  const int m = num[3] != 0 ? 4 : num[2] != 0 ? 3 : 0;
+  const int n = den[1] != 0 ? 2 : 1;
+  if (m < n) return {};
+  u64 q[4] = {0, 0, 0, 0};
+  limb::divrem(num, m, den, n, q, nullptr);
+  return limb::from_limbs(q);
 }
 
 }  // namespace
@@ -165,7 +182,7 @@ void Pool::require_initialized() const {
 
 TickInfo Pool::tick_info(std::int32_t tick) const {
   const auto it = ticks_.find(tick);
-  return it == ticks_.end() ? TickInfo{} : it->second;
+  return it == ticks_.end() ? TickInfo{} : it->second.info;
 }
 
 PositionInfo Pool::position(const std::string& owner, std::int32_t lower, std::int32_t upper) const {
@@ -206,8 +223,10 @@ std::pair<I256, I256> Pool::modify_position(const std::string& owner, std::int32
 
   u128 liquidity_next = liquidity_;
   I256 amount0, amount1;
+  U256 sa, sb;
   if (liquidity_delta != 0) {
-    const U256 sa = sqrt_ratio_at_tick(tick_lower), sb = sqrt_ratio_at_tick(tick_upper);
+    sa = sqrt_ratio_at_tick(tick_lower);
+    sb = sqrt_ratio_at_tick(tick_upper);
     if (tick_ < tick_lower) {
       // current tick is below the range: only token0 (it becomes token0 as price rises into it)
       amount0 = get_amount0_delta(sa, sb, liquidity_delta);
@@ -225,8 +244,8 @@ std::pair<I256, I256> Pool::modify_position(const std::string& owner, std::int32
     if (flipped_lower) bitmap_.flip_tick(tick_lower, tick_spacing_);
     if (flipped_upper) bitmap_.flip_tick(tick_upper, tick_spacing_);
     // ticks.clear when a burn un-initialises them
-    if (liquidity_delta < 0 && flipped_lower) ticks_.erase(tick_lower); else ticks_[tick_lower] = lower;
-    if (liquidity_delta < 0 && flipped_upper) ticks_.erase(tick_upper); else ticks_[tick_upper] = upper;
+    if (liquidity_delta < 0 && flipped_lower) ticks_.erase(tick_lower); else ticks_[tick_lower] = {lower, sa};
+    if (liquidity_delta < 0 && flipped_upper) ticks_.erase(tick_upper); else ticks_[tick_upper] = {upper, sb};
   }
   positions_[PositionKey{owner, tick_lower, tick_upper}] = pos;
   liquidity_ = liquidity_next;
@@ -317,7 +336,13 @@ SwapResult Pool::swap(bool zero_for_one, const I256& amount_specified, const U25
     // the bitmap is not aware of the min/max tick bounds
     if (tick_next < MIN_TICK) tick_next = MIN_TICK;
     else if (tick_next > MAX_TICK) tick_next = MAX_TICK;
-    const U256 sqrt_price_next = sqrt_ratio_at_tick(tick_next);
+    // an initialized tick carries its sqrt price (cached at mint); word edges are computed
+    TickState* next_state = nullptr;
+    if (initialized) {
+      const auto it = ticks_.find(tick_next);
+      if (it != ticks_.end()) next_state = &it->second;
+    }
+    const U256 sqrt_price_next = next_state ? next_state->sqrt_price_x96 : sqrt_ratio_at_tick(tick_next);
     const U256 target = (zero_for_one ? sqrt_price_next < sqrt_price_limit_x96 : sqrt_price_next > sqrt_price_limit_x96)
                             ? sqrt_price_limit_x96
                             : sqrt_price_next;
@@ -338,13 +363,12 @@ SwapResult Pool::swap(bool zero_for_one, const I256& amount_specified, const U25
       protocol_fee = U256(protocol_fee.lo + delta.lo);  // uint128 as on chain
     }
     // update global fee tracker: feeAmount * 2^128 / L, rounded down
-    if (liquidity > 0) fee_growth_global += mul_div(step.fee_amount, kQ128, U256(liquidity));
+    if (liquidity > 0) fee_growth_global += fee_growth_delta(step.fee_amount, liquidity);
     if (sqrt_price == sqrt_price_next) {
       // we reached the next tick: cross it if it's initialized
       if (initialized) {
-        const auto it = ticks_.find(tick_next);
-        i128 liquidity_net = it == ticks_.end() ? 0 : it->second.liquidity_net;
-        crossed_.emplace_back(tick_next, fee_growth_global);
+        i128 liquidity_net = next_state ? next_state->info.liquidity_net : 0;
+        crossed_.push_back({tick_next, next_state, fee_growth_global});
         if (zero_for_one) liquidity_net = -liquidity_net;  // moving leftward: liquidityNet is subtracted
         liquidity = add_delta(liquidity, liquidity_net);
       }
@@ -356,8 +380,8 @@ SwapResult Pool::swap(bool zero_for_one, const I256& amount_specified, const U25
   }
 
   // ---- commit: ticks.cross for every crossed tick, then slot0, liquidity, fee growth.
-  for (const auto& [t, fg] : crossed_) {
-    TickInfo& info = ticks_[t];
+  for (const auto& [t, state, fg] : crossed_) {
+    TickInfo& info = state ? state->info : ticks_[t].info;
     const U256 fg0 = zero_for_one ? fg : fee_growth_global0_x128_;
     const U256 fg1 = zero_for_one ? fee_growth_global1_x128_ : fg;
     info.fee_growth_outside0_x128 = fg0 - info.fee_growth_outside0_x128;

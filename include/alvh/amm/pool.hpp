@@ -129,10 +129,21 @@ class Pool {
   U256 fee_growth_global1_x128_;
   u128 protocol_fees0_ = 0;
   u128 protocol_fees1_ = 0;
-  std::unordered_map<std::int32_t, TickInfo> ticks_;
+  // Tick.Info plus sqrt_ratio_at_tick(tick), cached when the tick is initialized so the swap
+  // loop does not recompute it at every initialized tick it steps to.
+  struct TickState {
+    TickInfo info;
+    U256 sqrt_price_x96;
+  };
+  struct Crossed {
+    std::int32_t tick;
+    TickState* state;  // element pointers of unordered_map are stable; no inserts during a swap
+    U256 fee_growth_global;
+  };
+  std::unordered_map<std::int32_t, TickState> ticks_;
   TickBitmap bitmap_;
   std::map<PositionKey, PositionInfo> positions_;
-  std::vector<std::pair<std::int32_t, U256>> crossed_;  // scratch: ticks crossed by the current swap
+  std::vector<Crossed> crossed_;  // scratch: ticks crossed by the current swap
 };
 
 // Tick.tickSpacingToMaxLiquidityPerTick.
