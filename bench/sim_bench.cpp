@@ -12,6 +12,7 @@
 #include <tbb/task_arena.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "alvh/sim/engine.hpp"
@@ -42,6 +43,7 @@ void BM_GbmLpMirror(benchmark::State& state) {
   const auto paths = static_cast<std::size_t>(state.range(0));
   const int steps = static_cast<int>(state.range(1));
   const int threads = static_cast<int>(state.range(2));
+  const auto normals = state.range(3) != 0 ? sim::NormalMethod::Fast : sim::NormalMethod::Exact;
   const double dt = kT / steps;
   const std::size_t chunk = 4096, nchunks = (paths + chunk - 1) / chunk;
   std::vector<double> partial(nchunks);
@@ -53,7 +55,7 @@ void BM_GbmLpMirror(benchmark::State& state) {
         for (std::size_t c = r.begin(); c != r.end(); ++c)
           partial[c] = sim::simd::gbm_lp_mirror_sum(c * chunk, std::min(chunk, paths - c * chunk), steps,
                                                     sim::philox_key(7), std::log(kP0), -0.5 * kVol * kVol * dt,
-                                                    kVol * std::sqrt(dt), 1.0, std::sqrt(kPa), std::sqrt(kPb));
+                                                    kVol * std::sqrt(dt), 1.0, std::sqrt(kPa), std::sqrt(kPb), normals);
       });
     });
     double s = 0;
@@ -64,9 +66,16 @@ void BM_GbmLpMirror(benchmark::State& state) {
   state.counters["path_steps_per_s"] =
       benchmark::Counter(static_cast<double>(paths) * steps, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["mean_value"] = mean;
-  state.SetLabel(sim::simd::target_name());
+  state.SetLabel(std::string(sim::simd::target_name()) + (normals == sim::NormalMethod::Fast ? " fast normals" : " exact normals"));
 }
-BENCHMARK(BM_GbmLpMirror)->Args({200000, 365, 2})->Args({200000, 365, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
+// Args: paths, steps, threads, normals (1 = fast, 0 = exact).
+BENCHMARK(BM_GbmLpMirror)
+    ->Args({200000, 365, 2, 1})
+    ->Args({200000, 365, 1, 1})
+    ->Args({200000, 365, 2, 0})
+    ->Args({200000, 365, 1, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void BM_EngineGbmLp(benchmark::State& state) {
   sim::SimulationSpec spec;
@@ -76,6 +85,7 @@ void BM_EngineGbmLp(benchmark::State& state) {
   spec.t_years = kT;
   spec.seed = 7;
   spec.simd = state.range(3) != 0;
+  spec.normals = state.range(4) != 0 ? sim::NormalMethod::Fast : sim::NormalMethod::Exact;
   const sim::PositionSpec pos{kP0, {kPa, kPb}, 100000.0, 0.2};
   for (auto _ : state) {
     auto r = sim::simulate(sim::GbmModel{0.0, kVol}, pos, {}, spec);
@@ -83,14 +93,42 @@ void BM_EngineGbmLp(benchmark::State& state) {
   }
   state.counters["path_steps_per_s"] = benchmark::Counter(static_cast<double>(spec.paths) * spec.steps,
                                                           benchmark::Counter::kIsIterationInvariantRate);
-  state.SetLabel(spec.simd ? "simd" : "scalar twin");
+  state.SetLabel(std::string(spec.simd ? "simd" : "scalar twin") +
+                 (spec.normals == sim::NormalMethod::Fast ? ", fast normals" : ", exact normals"));
 }
+// Args: paths, steps, threads, simd (1 = Highway kernel, 0 = scalar twin), normals (1 = fast, 0 = exact).
 BENCHMARK(BM_EngineGbmLp)
-    ->Args({200000, 365, 2, 1})
-    ->Args({200000, 365, 1, 1})
-    ->Args({50000, 365, 2, 0})
+    ->Args({200000, 365, 2, 1, 1})
+    ->Args({200000, 365, 1, 1, 1})
+    ->Args({200000, 365, 2, 1, 0})
+    ->Args({200000, 365, 1, 1, 0})
+    ->Args({50000, 365, 2, 0, 0})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+// The normal generator alone: Philox-4x32-10 + inversion, 4 normals per path per call, stored.
+void BM_PhiloxNormals(benchmark::State& state) {
+  const auto normals = state.range(0) != 0 ? sim::NormalMethod::Fast : sim::NormalMethod::Exact;
+  const std::size_t n = 4096;
+  std::vector<double> o[4];
+  for (auto& v : o) v.assign(n, 0.0);
+  std::uint32_t block = 0;
+  for (auto _ : state) {
+    if (state.range(0) == 2)
+      sim::simd::philox_uniforms(0, n, 0, block++, sim::philox_key(7), o[0].data(), o[1].data(), o[2].data(),
+                                 o[3].data());
+    else
+      sim::simd::philox_normals(0, n, 0, block++, sim::philox_key(7), normals, o[0].data(), o[1].data(), o[2].data(),
+                                o[3].data());
+    benchmark::DoNotOptimize(o[0].data());
+  }
+  state.counters["normals_per_s"] =
+      benchmark::Counter(4.0 * static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel(state.range(0) == 2 ? "uniforms only (Philox cost)"
+                 : normals == sim::NormalMethod::Fast ? "fast (Giles float32)" : "exact (AS 241 double)");
+}
+// Arg: 1 = fast normals, 0 = exact normals, 2 = uniforms only.
+BENCHMARK(BM_PhiloxNormals)->Arg(1)->Arg(0)->Arg(2);
 
 constexpr double kS = 100, kK = 105, kR = 0.05, kSigma = 0.3, kTe = 1.0;
 
@@ -99,6 +137,7 @@ constexpr double kS = 100, kK = 105, kR = 0.05, kSigma = 0.3, kTe = 1.0;
 void BM_EuropeanAlvh(benchmark::State& state) {
   const auto paths = static_cast<std::size_t>(state.range(0));
   const int threads = static_cast<int>(state.range(1));
+  const auto normals = state.range(2) != 0 ? sim::NormalMethod::Fast : sim::NormalMethod::Exact;
   const std::size_t chunk = 16384, nchunks = (paths + chunk - 1) / chunk;
   std::vector<sim::simd::EuropeanSums> partial(nchunks);
   tbb::task_arena arena(threads);
@@ -108,7 +147,7 @@ void BM_EuropeanAlvh(benchmark::State& state) {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nchunks, 1), [&](const tbb::blocked_range<std::size_t>& r) {
         for (std::size_t c = r.begin(); c != r.end(); ++c)
           partial[c] = sim::simd::european_gbm_sums(c * chunk, std::min(chunk, paths - c * chunk), sim::philox_key(42),
-                                                    kS, kR, kSigma, kTe, kK, true);
+                                                    kS, kR, kSigma, kTe, kK, true, normals);
       });
     });
     double s1 = 0, s2 = 0;
@@ -125,8 +164,16 @@ void BM_EuropeanAlvh(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(paths), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["price"] = price;
   state.counters["se"] = se;
+  state.SetLabel(normals == sim::NormalMethod::Fast ? "fast normals" : "exact normals");
 }
-BENCHMARK(BM_EuropeanAlvh)->Args({1000000, 2})->Args({1000000, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
+// Args: paths, threads, normals (1 = fast, 0 = exact).
+BENCHMARK(BM_EuropeanAlvh)
+    ->Args({1000000, 2, 1})
+    ->Args({1000000, 1, 1})
+    ->Args({1000000, 2, 0})
+    ->Args({1000000, 1, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 #ifdef ALVH_HAVE_QUANTLIB
 void BM_EuropeanQuantLib(benchmark::State& state) {

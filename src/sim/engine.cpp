@@ -53,6 +53,7 @@ constexpr std::array<Draw, 3> draws() {
 
 struct Context {
   bool simd = true;
+  NormalMethod normals = NormalMethod::Fast;
   std::uint64_t paths = 0;
   int steps = 0;
   double dt = 0.0, sqrt_dt = 0.0, t_years = 0.0;
@@ -201,6 +202,7 @@ void run_chunk(const M& m, const Context& cx, Scratch& sc, std::uint64_t first, 
       p.step_has_extra = cx.step_has_extra.data();
       p.extra = &SimdHook::call;
       p.extra_ctx = &hook;
+      p.normals = cx.normals;
       simd::gbm_lp_paths(p, {logp, fees, lvr, in_range});
       finish_chunk(cx, sc, first, count, out);
       return;
@@ -234,6 +236,19 @@ void run_chunk(const M& m, const Context& cx, Scratch& sc, std::uint64_t first, 
     for (std::uint32_t s = 0; s < 3; ++s) {
       if (kDraws[s] == Draw::None) continue;
       const bool normal = kDraws[s] == Draw::Normal;
+      auto& o = sc.rnd[s];
+      // Fast normals exist only as the SIMD generator; exact normals and uniforms have a scalar
+      // twin (simd = false) that the tests compare against.
+      if (normal && (cx.simd || cx.normals == NormalMethod::Fast)) {
+        simd::philox_normals(first, count, s, static_cast<std::uint32_t>(b), cx.key, cx.normals, o[0].data(),
+                             o[1].data(), o[2].data(), o[3].data());
+        continue;
+      }
+      if (!normal && cx.simd) {
+        simd::philox_uniforms(first, count, s, static_cast<std::uint32_t>(b), cx.key, o[0].data(), o[1].data(),
+                              o[2].data(), o[3].data());
+        continue;
+      }
       for (std::size_t i = 0; i < count; ++i) {
         const auto r = philox4x32(philox_counter(first + i, s, static_cast<std::uint32_t>(b)), cx.key);
         for (int l = 0; l < kLanes; ++l) {
@@ -343,6 +358,7 @@ SimulationResult simulate(const PriceModel& model, const PositionSpec& pos, cons
 
   Context cx;
   cx.simd = spec.simd;
+  cx.normals = spec.normals;
   cx.paths = spec.paths;
   cx.steps = spec.steps;
   cx.t_years = spec.t_years;

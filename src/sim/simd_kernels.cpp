@@ -26,7 +26,7 @@ using VU = hn::Vec<DU>;
 HWY_INLINE VU mul_wide(VU a, std::uint32_t m) {
 #if HWY_TARGET == HWY_SCALAR
   const DU du;
-  return hn::Set(du, hn::GetLane(a) * std::uint64_t{m});  // one lane: plain 64-bit product
+  return hn::Set(du, (hn::GetLane(a) & 0xffffffffull) * std::uint64_t{m});  // low word x m, as MulEven
 #else
   const hn::Repartition<std::uint32_t, DU> d32;
   return hn::MulEven(hn::BitCast(d32, a), hn::Set(d32, m));
@@ -48,20 +48,45 @@ struct PhiloxKeys {
   }
 };
 
-// Philox-4x32-10 on 64-bit lanes holding 32-bit words (Salmon et al. 2011; philox.hpp).
+// Philox-4x32-10 on 64-bit lanes holding 32-bit words (Salmon et al. 2011; philox.hpp). The
+// rounds never clear the high halves: MulEven reads only the low 32 bits of c0 and c2, and c1,
+// c3 reach the next products only through the xor into c0, c2, so the low words are those of
+// the reference at every round. On return the high halves hold garbage; philox_clean() masks
+// them for consumers that read whole 64-bit lanes.
 HWY_INLINE void philox(VU& c0, VU& c1, VU& c2, VU& c3, const PhiloxKeys& keys) {
-  const DU du;
-  const auto lo = hn::Set(du, 0xffffffffull);
   for (int r = 0; r < 10; ++r) {
     const VU p0 = mul_wide(c0, detail::kPhiloxM0);
     const VU p1 = mul_wide(c2, detail::kPhiloxM1);
-    const VU n0 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p1), c1), keys.k0[r]);
-    const VU n2 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p0), c3), keys.k1[r]);
-    c0 = n0;
-    c1 = hn::And(p1, lo);
-    c2 = n2;
-    c3 = hn::And(p0, lo);
+    c0 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p1), c1), keys.k0[r]);
+    c2 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p0), c3), keys.k1[r]);
+    c1 = p1;
+    c3 = p0;
   }
+}
+
+// U independent Philox evaluations interleaved round by round (the rounds are a dependent
+// multiply-xor chain; interleaving fills the pipeline).
+template <int U>
+HWY_INLINE void philox_n(VU (&c)[U][4], const PhiloxKeys& keys) {
+  for (int r = 0; r < 10; ++r) {
+    for (int u = 0; u < U; ++u) {
+      const VU p0 = mul_wide(c[u][0], detail::kPhiloxM0);
+      const VU p1 = mul_wide(c[u][2], detail::kPhiloxM1);
+      c[u][0] = hn::Xor(hn::Xor(hn::ShiftRight<32>(p1), c[u][1]), keys.k0[r]);
+      c[u][2] = hn::Xor(hn::Xor(hn::ShiftRight<32>(p0), c[u][3]), keys.k1[r]);
+      c[u][1] = p1;
+      c[u][3] = p0;
+    }
+  }
+}
+
+HWY_INLINE void philox_clean(VU& c0, VU& c1, VU& c2, VU& c3) {
+  const DU du;
+  const auto lo = hn::Set(du, 0xffffffffull);
+  c0 = hn::And(c0, lo);
+  c1 = hn::And(c1, lo);
+  c2 = hn::And(c2, lo);
+  c3 = hn::And(c3, lo);
 }
 
 // (k + 1/2) 2^-32 exactly: 2^52 + k from the bit pattern, minus 2^52.
@@ -109,101 +134,363 @@ HWY_INLINE VD inverse_normal(VD u) {
   return z;
 }
 
-// Four normal vectors (steps 4 block .. 4 block + 3) for the paths in `path`.
-HWY_INLINE void normals4(VU path, std::uint32_t stream, std::uint32_t block, const PhiloxKeys& key, VD (&z)[4]) {
+// Natural log of K vectors of positive normal floats (Cephes logf, S. L. Moshier: x = 2^e m with
+// m in [sqrt(1/2), sqrt(2)), log(1 + f) = f - f^2/2 + f^3 P(f), ln 2 split as 0.693359375 -
+// 2.12194440e-4). Multiplications and additions only (Highway's float Log divides); the K
+// independent chains are interleaved stage by stage so that the FMA latency is hidden. Same
+// operation sequence as normal.hpp's log_cephes: scalar and SIMD agree bit for bit where
+// MulAdd is a fused FMA.
+template <int K, class DF32>
+HWY_INLINE void log_cephes(DF32 df, hn::Vec<DF32> (&x)[K]) {
+  const hn::RebindToUnsigned<DF32> du;
+  const hn::RebindToSigned<DF32> di;
+  using VF = hn::Vec<DF32>;
+  VF e[K], m[K], z[K], y[K];
+  for (int k = 0; k < K; ++k) {
+    const auto bits = hn::BitCast(du, x[k]);
+    e[k] = hn::ConvertTo(df, hn::Sub(hn::BitCast(di, hn::ShiftRight<23>(bits)), hn::Set(di, 126)));
+    m[k] = hn::BitCast(df, hn::Or(hn::And(bits, hn::Set(du, 0x007fffffu)), hn::Set(du, 0x3f000000u)));  // [1/2, 1)
+    const auto small = hn::Lt(m[k], hn::Set(df, 0.707106781186547524f));
+    e[k] = hn::Sub(e[k], hn::IfThenElseZero(small, hn::Set(df, 1.0f)));
+    m[k] = hn::Sub(hn::Add(m[k], hn::IfThenElseZero(small, m[k])), hn::Set(df, 1.0f));
+    z[k] = hn::Mul(m[k], m[k]);
+    y[k] = hn::MulAdd(hn::Set(df, 7.0376836292e-2f), m[k], hn::Set(df, -1.1514610310e-1f));
+  }
+  static constexpr float c[7] = {1.1676998740e-1f, -1.2420140846e-1f, 1.4249322787e-1f, -1.6668057665e-1f,
+                                 2.0000714765e-1f, -2.4999993993e-1f, 3.3333331174e-1f};
+  for (float ci : c)
+    for (int k = 0; k < K; ++k) y[k] = hn::MulAdd(y[k], m[k], hn::Set(df, ci));
+  for (int k = 0; k < K; ++k) {
+    y[k] = hn::Mul(hn::Mul(y[k], m[k]), z[k]);
+    y[k] = hn::MulAdd(hn::Set(df, -2.12194440e-4f), e[k], y[k]);
+    y[k] = hn::MulAdd(hn::Set(df, -0.5f), z[k], y[k]);
+    x[k] = hn::MulAdd(hn::Set(df, 0.693359375f), e[k], hn::Add(m[k], y[k]));
+  }
+}
+
+// Fast normals (NormalMethod::Fast): z = sqrt(2) erfinv(2u - 1) in float32 by M. Giles,
+// "Approximating the erfinv function", GPU Computing Gems Jade (2011), single-precision
+// version: w = -log(1 - x^2); w < 5: polynomial in w - 2.5, else in sqrt(w) - 3; erfinv = x p(w).
+// u = (k + 1/2) 2^-32 as for the exact method, so both methods map the same word to the same
+// normal up to float rounding. 1 - |x| and |x| are formed from the integer k (no cancellation
+// near u = 0, 1/2 or 1), so the reach is the exact method's: |z| <= 6.23. K vectors at once,
+// interleaved (the log and the polynomial are FMA-latency chains).
+template <int K, class DF32>
+HWY_INLINE void normal_fast(DF32 df, const hn::Vec<hn::RebindToUnsigned<DF32>> (&k)[K], hn::Vec<DF32> (&z)[K]) {
+  const hn::RebindToUnsigned<DF32> du;
+  const hn::RebindToSigned<DF32> di;
+  using VF = hn::Vec<DF32>;
+  const auto low31 = hn::Set(du, 0x7fffffffu);
+  const VF two_m31 = hn::Set(df, 0x1p-31f), two_m32 = hn::Set(df, 0x1p-32f);
+  VF ax[K], w[K];
+  for (int i = 0; i < K; ++i) {
+    const auto upper = hn::BitCast(du, hn::ShiftRight<31>(hn::BitCast(di, k[i])));  // all ones if u > 1/2
+    const auto m = hn::And(hn::Xor(k[i], upper), low31);  // min(k, 2^32 - 1 - k) < 2^31
+    const auto c = hn::Sub(low31, m);                     // 2^31 - 1 - m
+    const VF p = hn::MulAdd(hn::ConvertTo(df, hn::BitCast(di, m)), two_m31, two_m32);  // 1 - |x| = 2 min(u, 1-u)
+    ax[i] = hn::MulAdd(hn::ConvertTo(df, hn::BitCast(di, c)), two_m31, two_m32);       // |x| = |2u - 1|
+    w[i] = hn::Mul(p, hn::Sub(hn::Set(df, 2.0f), p));                                   // (1 - x)(1 + x)
+  }
+  log_cephes<K>(df, w);
+  VF poly[K], wc[K];
+  bool any_tail = false;
+  for (int i = 0; i < K; ++i) {
+    w[i] = hn::Neg(w[i]);
+    any_tail |= !hn::AllFalse(df, hn::Ge(w[i], hn::Set(df, 5.0f)));  // |x| > 0.9966: 0.34 % of draws
+    wc[i] = hn::Sub(w[i], hn::Set(df, 2.5f));
+    poly[i] = hn::MulAdd(hn::Set(df, 2.81022636e-08f), wc[i], hn::Set(df, 3.43273939e-07f));
+  }
+  static constexpr float a[7] = {-3.5233877e-06f, -4.39150654e-06f, 0.00021858087f, -0.00125372503f,
+                                 -0.00417768164f, 0.246640727f,     1.50140941f};
+  for (float ai : a)
+    for (int i = 0; i < K; ++i) poly[i] = hn::MulAdd(poly[i], wc[i], hn::Set(df, ai));
+  bool any_far = false;
+  if (HWY_UNLIKELY(any_tail)) {
+    static constexpr float b[8] = {0.000100950558f, 0.00134934322f, -0.00367342844f, 0.00573950773f,
+                                   -0.0076224613f,  0.00943887047f, 1.00167406f,     2.83297682f};
+    for (int i = 0; i < K; ++i) {
+      const auto tail = hn::Ge(w[i], hn::Set(df, 5.0f));
+      if (hn::AllFalse(df, tail)) continue;
+      any_far |= !hn::AllFalse(df, hn::Ge(w[i], hn::Set(df, kFastNormalFarW)));
+      const VF wt = hn::Sub(hn::Sqrt(w[i]), hn::Set(df, 3.0f));
+      VF pt = hn::Set(df, -0.000200214257f);
+      for (float bi : b) pt = hn::MulAdd(pt, wt, hn::Set(df, bi));
+      poly[i] = hn::IfThenElse(tail, pt, poly[i]);
+    }
+  }
+  const auto sign_bit = hn::Set(du, 0x80000000u);
+  for (int i = 0; i < K; ++i) {
+    const VF z_abs = hn::Mul(hn::Mul(poly[i], hn::Set(df, 1.41421356237309504880f)), ax[i]);
+    // Sign: + when u > 1/2 (top bit of k set).
+    z[i] = hn::BitCast(df, hn::Or(hn::BitCast(du, z_abs), hn::AndNot(k[i], sign_bit)));
+  }
+  if (HWY_UNLIKELY(any_far)) {  // |z| > 5.25 (2e-7 of draws): AS 241 in double, rounded to float
+    HWY_ALIGN float zs[hn::MaxLanes(df)];
+    HWY_ALIGN float ws[hn::MaxLanes(df)];
+    HWY_ALIGN std::uint32_t ks[hn::MaxLanes(df)];
+    for (int i = 0; i < K; ++i) {
+      hn::Store(z[i], df, zs);
+      hn::Store(w[i], df, ws);
+      hn::Store(k[i], du, ks);
+      for (std::size_t l = 0; l < hn::Lanes(df); ++l)
+        if (ws[l] >= kFastNormalFarW) zs[l] = static_cast<float>(inverse_normal_cdf(sim::uniform_open(ks[l])));
+      z[i] = hn::Load(df, zs);
+    }
+  }
+}
+
+// Fast normals of the four words c[u][0..3] of U Philox outputs (u64 lanes holding 32-bit
+// values), widened to double.
+template <int U>
+HWY_INLINE void normals_fast(const VU (&c)[U][4], VD (&z)[U][4]) {
+  const D d;
+#if HWY_TARGET == HWY_SCALAR
+  const hn::Rebind<float, D> df;
+  const hn::Rebind<std::uint32_t, D> du32;
+  hn::Vec<decltype(du32)> k[4 * U];
+  hn::Vec<decltype(df)> zf[4 * U];
+  for (int u = 0; u < U; ++u)
+    for (int l = 0; l < 4; ++l) k[4 * u + l] = hn::TruncateTo(du32, c[u][l]);
+  normal_fast<4 * U>(df, k, zf);
+  for (int u = 0; u < U; ++u)
+    for (int l = 0; l < 4; ++l) z[u][l] = hn::PromoteTo(d, zf[4 * u + l]);
+#else
+  // Low words of two lanes' vectors in one float vector of twice the lanes.
+  const hn::Repartition<float, D> df;
+  const hn::RebindToUnsigned<decltype(df)> du32;
+  const hn::Half<decltype(df)> dfh;
+  hn::Vec<decltype(du32)> k[2 * U];
+  hn::Vec<decltype(df)> zf[2 * U];
+  for (int u = 0; u < U; ++u)
+    for (int h = 0; h < 2; ++h)
+      k[2 * u + h] = hn::ConcatEven(du32, hn::BitCast(du32, c[u][2 * h + 1]), hn::BitCast(du32, c[u][2 * h]));
+  normal_fast<2 * U>(df, k, zf);
+  for (int u = 0; u < U; ++u)
+    for (int h = 0; h < 2; ++h) {
+      z[u][2 * h] = hn::PromoteTo(d, hn::LowerHalf(dfh, zf[2 * u + h]));
+      z[u][2 * h + 1] = hn::PromoteTo(d, hn::UpperHalf(dfh, zf[2 * u + h]));
+    }
+#endif
+}
+
+// e^x for |x| <= 708 (arguments are clamped to that range): x = k ln 2 + r, |r| <= ln 2 / 2,
+// e^r = 1 + r + r^2 Q(r) with Highway's ExpPoly coefficients (degree 12, ~1 ulp), 2^k put into
+// the exponent field from the rounding shifter's low bits (Muller, "Elementary Functions",
+// 3rd ed., §11.3). Fewer operations than Highway's Exp, which also handles |x| > 708.
+HWY_INLINE VD exp_clamped(VD x) {
+  const D d;
   const DU du;
-  VU c0 = hn::Set(du, block), c1 = hn::Set(du, stream);
-  VU c2 = hn::And(path, hn::Set(du, 0xffffffffull)), c3 = hn::ShiftRight<32>(path);
-  philox(c0, c1, c2, c3, key);
-  z[0] = inverse_normal(uniform_open(c0));
-  z[1] = inverse_normal(uniform_open(c1));
-  z[2] = inverse_normal(uniform_open(c2));
-  z[3] = inverse_normal(uniform_open(c3));
+  x = hn::Min(hn::Max(x, hn::Set(d, -708.0)), hn::Set(d, 708.0));
+  const VD shifter = hn::Set(d, 0x1.8p52);
+  const VD t = hn::MulAdd(x, hn::Set(d, 1.4426950408889634074), shifter);  // k + 1.5 2^52
+  const VD kd = hn::Sub(t, shifter);
+  VD r = hn::NegMulAdd(kd, hn::Set(d, 0.6931471805596629565116018), x);  // ln 2 = hi + lo (Highway's split)
+  r = hn::NegMulAdd(kd, hn::Set(d, 0.28235290563031577122588448175e-12), r);
+  const VD r2 = hn::Mul(r, r), r4 = hn::Mul(r2, r2), r8 = hn::Mul(r4, r4);
+  auto c = [&](double v) { return hn::Set(d, v); };
+  // Estrin: q = k0 + k1 r + ... + k10 r^10.
+  const VD q01 = hn::MulAdd(c(0.166666666666666851703837), r, c(0.5));
+  const VD q23 = hn::MulAdd(c(0.00833333333331652721664984), r, c(0.0416666666666665047591422));
+  const VD q45 = hn::MulAdd(c(0.000198412698960509205564975), r, c(0.00138888888889774492207962));
+  const VD q67 = hn::MulAdd(c(2.75572362911928827629423e-6), r, c(2.4801587159235472998791e-5));
+  const VD q89 = hn::MulAdd(c(2.51112930892876518610661e-8), r, c(2.75573911234900471893338e-7));
+  const VD q0123 = hn::MulAdd(q23, r2, q01);
+  const VD q4567 = hn::MulAdd(q67, r2, q45);
+  const VD q8910 = hn::MulAdd(c(2.08860621107283687536341e-9), r2, q89);
+  const VD q = hn::MulAdd(q8910, r8, hn::MulAdd(q4567, r4, q0123));
+  const VD er = hn::Add(hn::MulAdd(q, r2, r), c(1.0));
+  const VD two_k = hn::BitCast(d, hn::ShiftLeft<52>(hn::Add(hn::BitCast(du, t), hn::Set(du, 1023))));
+  return hn::Mul(er, two_k);
+}
+
+// Philox counters {block, stream, path_lo, path_hi} (philox.hpp) for U vectors of paths.
+template <int U>
+HWY_INLINE void philox_counters(const VU (&path)[U], std::uint32_t stream, std::uint32_t block, VU (&c)[U][4]) {
+  const DU du;
+  for (int u = 0; u < U; ++u) {
+    c[u][0] = hn::Set(du, block);
+    c[u][1] = hn::Set(du, stream);
+    c[u][2] = hn::And(path[u], hn::Set(du, 0xffffffffull));
+    c[u][3] = hn::ShiftRight<32>(path[u]);
+  }
+}
+
+// Four normal vectors (steps 4 block .. 4 block + 3) for each of U vectors of paths.
+template <bool kFast, int U>
+HWY_INLINE void normals4(const VU (&path)[U], std::uint32_t stream, std::uint32_t block, const PhiloxKeys& keys,
+                         VD (&z)[U][4]) {
+  VU c[U][4];
+  philox_counters<U>(path, stream, block, c);
+  philox_n<U>(c, keys);
+  if constexpr (kFast) {
+    normals_fast<U>(c, z);
+  } else {
+    for (int u = 0; u < U; ++u) {
+      philox_clean(c[u][0], c[u][1], c[u][2], c[u][3]);
+      for (int l = 0; l < 4; ++l) z[u][l] = inverse_normal(uniform_open(c[u][l]));
+    }
+  }
+}
+
+template <bool kFast>
+void PhiloxNormalsT(std::uint64_t first, std::size_t count, std::uint32_t stream, std::uint32_t block, PhiloxKey key,
+                    double* o0, double* o1, double* o2, double* o3) {
+  const D d;
+  const DU du;
+  const std::size_t N = hn::Lanes(d);
+  constexpr int U = 4;
+  HWY_ALIGN double buf[hn::MaxLanes(d)];
+  const PhiloxKeys keys(key);
+  double* outs[4] = {o0, o1, o2, o3};
+  for (std::size_t v = 0; v < count; v += U * N) {
+    VU path[U];
+    for (int u = 0; u < U; ++u) path[u] = hn::Add(hn::Set(du, first + v + static_cast<std::size_t>(u) * N), hn::Iota(du, 0));
+    VD z[U][4];
+    normals4<kFast, U>(path, stream, block, keys, z);
+    for (int u = 0; u < U; ++u) {
+      const std::size_t base = v + static_cast<std::size_t>(u) * N;
+      if (base >= count) break;
+      const std::size_t n = std::min(N, count - base);
+      for (int l = 0; l < 4; ++l) {
+        if (n == N) {
+          hn::StoreU(z[u][l], d, outs[l] + base);
+        } else {
+          hn::Store(z[u][l], d, buf);
+          std::copy(buf, buf + n, outs[l] + base);
+        }
+      }
+    }
+  }
 }
 
 void PhiloxNormals(std::uint64_t first, std::size_t count, std::uint32_t stream, std::uint32_t block, PhiloxKey key,
-                   double* o0, double* o1, double* o2, double* o3) {
+                   bool fast, double* o0, double* o1, double* o2, double* o3) {
+  if (fast) PhiloxNormalsT<true>(first, count, stream, block, key, o0, o1, o2, o3);
+  else PhiloxNormalsT<false>(first, count, stream, block, key, o0, o1, o2, o3);
+}
+
+void PhiloxUniforms(std::uint64_t first, std::size_t count, std::uint32_t stream, std::uint32_t block, PhiloxKey key,
+                    double* o0, double* o1, double* o2, double* o3) {
   const D d;
   const DU du;
   const std::size_t N = hn::Lanes(d);
   HWY_ALIGN double buf[4][hn::MaxLanes(d)];
   const PhiloxKeys keys(key);
-  for (std::size_t v = 0; v < count; v += N) {
-    const VU path = hn::Add(hn::Set(du, first + v), hn::Iota(du, 0));
-    VD z[4];
-    normals4(path, stream, block, keys, z);
-    double* outs[4] = {o0, o1, o2, o3};
-    const std::size_t n = std::min(N, count - v);
-    for (int l = 0; l < 4; ++l) {
-      hn::Store(z[l], d, buf[l]);
-      std::copy(buf[l], buf[l] + n, outs[l] + v);
+  double* outs[4] = {o0, o1, o2, o3};
+  constexpr int U = 3;
+  for (std::size_t v = 0; v < count; v += U * N) {
+    VU c[U][4];
+    for (int k = 0; k < U; ++k) {
+      const VU path = hn::Add(hn::Set(du, first + v + static_cast<std::size_t>(k) * N), hn::Iota(du, 0));
+      c[k][0] = hn::Set(du, block);
+      c[k][1] = hn::Set(du, stream);
+      c[k][2] = hn::And(path, hn::Set(du, 0xffffffffull));
+      c[k][3] = hn::ShiftRight<32>(path);
+    }
+    philox_n<U>(c, keys);
+    for (int k = 0; k < U; ++k) {
+      const std::size_t base = v + static_cast<std::size_t>(k) * N;
+      if (base >= count) break;
+      philox_clean(c[k][0], c[k][1], c[k][2], c[k][3]);
+      const std::size_t n = std::min(N, count - base);
+      for (int l = 0; l < 4; ++l) {
+        const VD u = uniform_open(c[k][l]);
+        if (n == N) {
+          hn::StoreU(u, d, outs[l] + base);
+        } else {
+          hn::Store(u, d, buf[l]);
+          std::copy(buf[l], buf[l] + n, outs[l] + base);
+        }
+      }
+    }
+  }
+}
+
+template <bool kFast>
+void GbmLpPathsT(const GbmLpParams& p, const GbmLpOutputs& out) {
+  const D d;
+  const DU du;
+  const std::size_t N = hn::Lanes(d);
+  constexpr int U = 4;  // independent vectors of paths in flight: hides the Exp and normal latency
+  const VD drift = hn::Set(d, p.drift_dt), vsd = hn::Set(d, p.vol_sqdt), half = hn::Set(d, 0.5);
+  const VD pa = hn::Set(d, p.pa), pb = hn::Set(d, p.pb), one = hn::Set(d, 1.0);
+  HWY_ALIGN double buf[4][hn::MaxLanes(d)];
+  const int blocks = (p.steps + 3) / 4;
+  const PhiloxKeys keys(p.key);
+  for (std::size_t v = 0; v < p.count; v += U * N) {
+    VU path[U];
+    // In-range sums over the steps: sum_sqrt = sum sqrt(P_j), sum_price = sum P_j, n_in = count.
+    VD logp[U], sum_sqrt[U], sum_price[U], n_in[U];
+    for (int u = 0; u < U; ++u) {
+      path[u] = hn::Add(hn::Set(du, p.first_path + v + static_cast<std::size_t>(u) * N), hn::Iota(du, 0));
+      logp[u] = hn::Set(d, p.log_p0);
+      sum_sqrt[u] = sum_price[u] = n_in[u] = hn::Zero(d);
+    }
+    for (int b = 0; b < blocks; ++b) {
+      VD z[U][4];
+      normals4<kFast, U>(path, 0, static_cast<std::uint32_t>(b), keys, z);
+      for (int lane = 0; lane < 4; ++lane) {
+        const int j = 4 * b + lane;
+        if (j >= p.steps) break;
+        for (int u = 0; u < U; ++u) {
+          // Left point of the step (engine.hpp): in range, V = L (2 sqrt(P) - sa - P/sb) and
+          // the LVR rate is linear in sqrt(P), so fees and LVR follow from the in-range sums.
+          const VD sp = exp_clamped(hn::Mul(half, logp[u]));
+          const VD price = hn::Mul(sp, sp);
+          const auto in = hn::And(hn::Gt(price, pa), hn::Lt(price, pb));
+          sum_sqrt[u] = hn::Add(sum_sqrt[u], hn::IfThenElseZero(in, sp));
+          sum_price[u] = hn::Add(sum_price[u], hn::IfThenElseZero(in, price));
+          n_in[u] = hn::Add(n_in[u], hn::IfThenElseZero(in, one));
+          logp[u] = hn::Add(logp[u], hn::MulAdd(vsd, z[u][lane], drift));
+        }
+        if (p.step_has_extra && p.step_has_extra[j]) {
+          for (int u = 0; u < U; ++u) {
+            const std::size_t base = v + static_cast<std::size_t>(u) * N;
+            if (base >= p.count) break;
+            hn::Store(logp[u], d, buf[0]);
+            p.extra(p.extra_ctx, j, p.first_path + base, base, buf[0], N);
+            logp[u] = hn::Load(d, buf[0]);
+          }
+        }
+      }
+    }
+    // fees = fee_apr dt L (2 sum_sqrt - sa n_in - sum_price / sb); LVR = sigma^2 L dt / 4 sum_sqrt.
+    const VD fee_l = hn::Set(d, p.fee_dt * p.L), sa = hn::Set(d, p.sa), inv_sb = hn::Set(d, p.inv_sb),
+             lvr_dt = hn::Set(d, p.lvr_dt);
+    for (int u = 0; u < U; ++u) {
+      const std::size_t base = v + static_cast<std::size_t>(u) * N;
+      if (base >= p.count) break;
+      const VD value_sum = hn::NegMulAdd(sum_price[u], inv_sb, hn::NegMulAdd(sa, n_in[u], hn::Add(sum_sqrt[u], sum_sqrt[u])));
+      const VD outs[4] = {logp[u], hn::Mul(fee_l, value_sum), hn::Mul(lvr_dt, sum_sqrt[u]), n_in[u]};
+      double* dst[4] = {out.logp, out.fees, out.lvr, out.in_range};
+      const std::size_t n = std::min(N, p.count - base);
+      for (int k = 0; k < 4; ++k) {
+        if (n == N) {
+          hn::StoreU(outs[k], d, dst[k] + base);
+        } else {
+          hn::Store(outs[k], d, buf[k]);
+          std::copy(buf[k], buf[k] + n, dst[k] + base);
+        }
+      }
     }
   }
 }
 
 void GbmLpPaths(const GbmLpParams& p, const GbmLpOutputs& out) {
-  const D d;
-  const DU du;
-  const std::size_t N = hn::Lanes(d);
-  const VD drift = hn::Set(d, p.drift_dt), vsd = hn::Set(d, p.vol_sqdt), half = hn::Set(d, 0.5);
-  const VD L = hn::Set(d, p.L), pa = hn::Set(d, p.pa), pb = hn::Set(d, p.pb), sa = hn::Set(d, p.sa),
-           inv_sb = hn::Set(d, p.inv_sb), fee_dt = hn::Set(d, p.fee_dt),
-           lvr_dt = hn::Set(d, p.lvr_dt), one = hn::Set(d, 1.0);
-  // Value per unit price below the range and the value above it (unused lanes for v2).
-  const VD below = hn::Set(d, p.sa > 0.0 ? p.L * (1.0 / p.sa - p.inv_sb) : 0.0);
-  const VD above = hn::Set(d, std::isinf(p.sb) ? 0.0 : p.L * (p.sb - p.sa));
-  HWY_ALIGN double buf[4][hn::MaxLanes(d)];
-  const int blocks = (p.steps + 3) / 4;
-  const PhiloxKeys keys(p.key);
-  for (std::size_t v = 0; v < p.count; v += N) {
-    const VU path = hn::Add(hn::Set(du, p.first_path + v), hn::Iota(du, 0));
-    VD logp = hn::Set(d, p.log_p0), fees = hn::Zero(d), lvr = hn::Zero(d), inr = hn::Zero(d);
-    for (int b = 0; b < blocks; ++b) {
-      VD z[4];
-      normals4(path, 0, static_cast<std::uint32_t>(b), keys, z);
-      for (int lane = 0; lane < 4; ++lane) {
-        const int j = 4 * b + lane;
-        if (j >= p.steps) break;
-        // Accrual at the left point (engine.hpp): V = L (s - sa) + L (1/s - 1/sb) P, s = clamp(sqrt P).
-        const VD sp = hn::Exp(d, hn::Mul(half, logp));
-        const VD price = hn::Mul(sp, sp);
-        const auto in = hn::And(hn::Gt(price, pa), hn::Lt(price, pb));
-        // In range V = L (2 sqrt(P) - sa - P/sb); below it all X: V = L (1/sa - 1/sb) P; above it
-        // all Y: V = L (sb - sa). Same value as the clamped formula, without a division.
-        const VD v_in = hn::Mul(L, hn::Sub(hn::Sub(hn::Add(sp, sp), sa), hn::Mul(price, inv_sb)));
-        const VD value = hn::IfThenElse(in, v_in,
-                                        hn::IfThenElse(hn::Le(price, pa), hn::Mul(below, price), above));
-        fees = hn::Add(fees, hn::IfThenElseZero(in, hn::Mul(fee_dt, value)));
-        lvr = hn::Add(lvr, hn::IfThenElseZero(in, hn::Mul(lvr_dt, sp)));
-        inr = hn::Add(inr, hn::IfThenElseZero(in, one));
-        logp = hn::Add(logp, hn::MulAdd(vsd, z[lane], drift));
-        if (p.step_has_extra && p.step_has_extra[j]) {
-          hn::Store(logp, d, buf[0]);
-          p.extra(p.extra_ctx, j, p.first_path + v, v, buf[0], N);
-          logp = hn::Load(d, buf[0]);
-        }
-      }
-    }
-    hn::Store(logp, d, buf[0]);
-    hn::Store(fees, d, buf[1]);
-    hn::Store(lvr, d, buf[2]);
-    hn::Store(inr, d, buf[3]);
-    const std::size_t n = std::min(N, p.count - v);
-    std::copy(buf[0], buf[0] + n, out.logp + v);
-    std::copy(buf[1], buf[1] + n, out.fees + v);
-    std::copy(buf[2], buf[2] + n, out.lvr + v);
-    std::copy(buf[3], buf[3] + n, out.in_range + v);
-  }
+  if (p.normals == NormalMethod::Fast) GbmLpPathsT<true>(p, out);
+  else GbmLpPathsT<false>(p, out);
 }
 
-double GbmLpMirrorSum(std::uint64_t first, std::size_t count, int steps, PhiloxKey key, double log_p0, double drift_dt,
-                      double vol_sqdt, double Lq, double sa_, double sb_) {
+template <bool kFast>
+double GbmLpMirrorSumT(std::uint64_t first, std::size_t count, int steps, PhiloxKey key, double log_p0,
+                       double drift_dt, double vol_sqdt, double Lq, double sa_, double sb_) {
   const D d;
   const DU du;
   const std::size_t N = hn::Lanes(d);
-  constexpr int U = 2;  // two independent vectors of paths in flight: hides the Exp/Log latency
+  constexpr int U = 4;  // two independent vectors of paths in flight: hides the Exp/Log latency
   const VD drift = hn::Set(d, drift_dt), vsd = hn::Set(d, vol_sqdt), half = hn::Set(d, 0.5), L = hn::Set(d, Lq),
-           sa = hn::Set(d, sa_), sb = hn::Set(d, sb_), inv_sb = hn::Set(d, 1.0 / sb_);
+           sa = hn::Set(d, sa_), sb = hn::Set(d, sb_), inv_sb = hn::Set(d, 1.0 / sb_), two = hn::Set(d, 2.0),
+           steps_d = hn::Set(d, static_cast<double>(steps));
   HWY_ALIGN double buf[hn::MaxLanes(d)];
   const int blocks = (steps + 3) / 4;
   const PhiloxKeys keys(key);
@@ -218,17 +505,18 @@ double GbmLpMirrorSum(std::uint64_t first, std::size_t count, int steps, PhiloxK
     }
     for (int b = 0; b < blocks; ++b) {
       VD z[U][4];
-      for (int u = 0; u < U; ++u) normals4(path[u], 0, static_cast<std::uint32_t>(b), keys, z[u]);
+      normals4<kFast, U>(path, 0, static_cast<std::uint32_t>(b), keys, z);
       for (int lane = 0; lane < 4 && 4 * b + lane < steps; ++lane)
         for (int u = 0; u < U; ++u) {
           logp[u] = hn::Add(logp[u], hn::MulAdd(vsd, z[u][lane], drift));
-          const VD s = hn::Min(hn::Max(hn::Exp(d, hn::Mul(half, logp[u])), sa), sb);
-          // L (s^2 (1/s - 1/sb) + s - sa) = L (2 s - s^2/sb - sa): the same value, no division.
-          acc[u] = hn::Add(acc[u], hn::Mul(L, hn::Sub(hn::NegMulAdd(hn::Mul(s, s), inv_sb, hn::Add(s, s)), sa)));
+          const VD s = hn::Min(hn::Max(exp_clamped(hn::Mul(half, logp[u])), sa), sb);
+          // L (s^2 (1/s - 1/sb) + s - sa) = L (s (2 - s/sb) - sa): the same value without a
+          // division; L and -sa are applied once per path at the end.
+          acc[u] = hn::MulAdd(s, hn::NegMulAdd(s, inv_sb, two), acc[u]);
         }
     }
     for (int u = 0; u < U; ++u) {
-      hn::Store(acc[u], d, buf);
+      hn::Store(hn::Mul(L, hn::NegMulAdd(sa, steps_d, acc[u])), d, buf);
       const std::size_t base = v + static_cast<std::size_t>(u) * N;
       const std::size_t n = base < count ? std::min(N, count - base) : 0;
       for (std::size_t k = 0; k < n; ++k) total += buf[k];
@@ -237,8 +525,15 @@ double GbmLpMirrorSum(std::uint64_t first, std::size_t count, int steps, PhiloxK
   return total;
 }
 
-void EuropeanGbmSums(std::uint64_t first, std::size_t count, PhiloxKey key, double log_s0, double drift_t,
-                     double vol_sqrt_t, double strike, bool call, double* sums) {
+double GbmLpMirrorSum(std::uint64_t first, std::size_t count, int steps, PhiloxKey key, double log_p0, double drift_dt,
+                      double vol_sqdt, double Lq, double sa_, double sb_, bool fast) {
+  return fast ? GbmLpMirrorSumT<true>(first, count, steps, key, log_p0, drift_dt, vol_sqdt, Lq, sa_, sb_)
+              : GbmLpMirrorSumT<false>(first, count, steps, key, log_p0, drift_dt, vol_sqdt, Lq, sa_, sb_);
+}
+
+template <bool kFast>
+void EuropeanGbmSumsT(std::uint64_t first, std::size_t count, PhiloxKey key, double log_s0, double drift_t,
+                      double vol_sqrt_t, double strike, bool call, double* sums) {
   const D d;
   const DU du;
   const std::size_t N = hn::Lanes(d);
@@ -250,7 +545,16 @@ void EuropeanGbmSums(std::uint64_t first, std::size_t count, PhiloxKey key, doub
     const VU path = hn::Add(hn::Set(du, first + v), hn::Iota(du, 0));
     VU c0 = hn::Zero(du), c1 = hn::Zero(du), c2 = hn::And(path, hn::Set(du, 0xffffffffull)), c3 = hn::ShiftRight<32>(path);
     philox(c0, c1, c2, c3, keys);  // block 0, stream 0, lane 0: the engine's one-step GBM draw
-    const VD z = inverse_normal(uniform_open(c0));
+    VD z;
+    if constexpr (kFast) {
+      const VU cc[1][4] = {{c0, c1, c2, c3}};
+      VD zz[1][4];
+      normals_fast<1>(cc, zz);
+      z = zz[0][0];
+    } else {
+      philox_clean(c0, c1, c2, c3);
+      z = inverse_normal(uniform_open(c0));
+    }
     const VD st = hn::Exp(d, hn::Add(ls0, hn::MulAdd(vst, z, drift)));
     VD pay = hn::ZeroIfNegative(call ? hn::Sub(st, k) : hn::Sub(k, st));
     if (v + N > count) {  // lanes past the end: zero
@@ -269,6 +573,12 @@ void EuropeanGbmSums(std::uint64_t first, std::size_t count, PhiloxKey key, doub
   }
 }
 
+void EuropeanGbmSums(std::uint64_t first, std::size_t count, PhiloxKey key, double log_s0, double drift_t,
+                     double vol_sqrt_t, double strike, bool call, bool fast, double* sums) {
+  if (fast) EuropeanGbmSumsT<true>(first, count, key, log_s0, drift_t, vol_sqrt_t, strike, call, sums);
+  else EuropeanGbmSumsT<false>(first, count, key, log_s0, drift_t, vol_sqrt_t, strike, call, sums);
+}
+
 const char* TargetName() { return hwy::TargetName(HWY_TARGET); }
 
 }  // namespace alvh::sim::simd::HWY_NAMESPACE
@@ -279,27 +589,51 @@ namespace alvh::sim::simd {
 HWY_EXPORT(GbmLpPaths);
 HWY_EXPORT(GbmLpMirrorSum);
 HWY_EXPORT(PhiloxNormals);
+HWY_EXPORT(PhiloxUniforms);
 HWY_EXPORT(TargetName);
 HWY_EXPORT(EuropeanGbmSums);
 
 EuropeanSums european_gbm_sums(std::uint64_t first_path, std::size_t count, PhiloxKey key, double spot,
-                               double drift, double vol, double t_years, double strike, bool call) {
+                               double drift, double vol, double t_years, double strike, bool call,
+                               NormalMethod normals) {
   double s[2];
   HWY_DYNAMIC_DISPATCH(EuropeanGbmSums)(first_path, count, key, std::log(spot), (drift - 0.5 * vol * vol) * t_years,
-                                        vol * std::sqrt(t_years), strike, call, s);
+                                        vol * std::sqrt(t_years), strike, call, normals == NormalMethod::Fast, s);
   return {s[0], s[1]};
+}
+
+EuropeanSums european_gbm_sums(std::uint64_t first_path, std::size_t count, PhiloxKey key, double spot,
+                               double drift, double vol, double t_years, double strike, bool call) {
+  return european_gbm_sums(first_path, count, key, spot, drift, vol, t_years, strike, call, NormalMethod::Exact);
 }
 
 void gbm_lp_paths(const GbmLpParams& p, const GbmLpOutputs& out) { HWY_DYNAMIC_DISPATCH(GbmLpPaths)(p, out); }
 
 double gbm_lp_mirror_sum(std::uint64_t first_path, std::size_t count, int steps, PhiloxKey key, double log_p0,
+                         double drift_dt, double vol_sqdt, double L, double sa, double sb, NormalMethod normals) {
+  return HWY_DYNAMIC_DISPATCH(GbmLpMirrorSum)(first_path, count, steps, key, log_p0, drift_dt, vol_sqdt, L, sa, sb,
+                                              normals == NormalMethod::Fast);
+}
+
+double gbm_lp_mirror_sum(std::uint64_t first_path, std::size_t count, int steps, PhiloxKey key, double log_p0,
                          double drift_dt, double vol_sqdt, double L, double sa, double sb) {
-  return HWY_DYNAMIC_DISPATCH(GbmLpMirrorSum)(first_path, count, steps, key, log_p0, drift_dt, vol_sqdt, L, sa, sb);
+  return gbm_lp_mirror_sum(first_path, count, steps, key, log_p0, drift_dt, vol_sqdt, L, sa, sb, NormalMethod::Exact);
+}
+
+void philox_normals(std::uint64_t first_path, std::size_t count, std::uint32_t stream, std::uint32_t block,
+                    PhiloxKey key, NormalMethod normals, double* o0, double* o1, double* o2, double* o3) {
+  HWY_DYNAMIC_DISPATCH(PhiloxNormals)(first_path, count, stream, block, key, normals == NormalMethod::Fast, o0, o1,
+                                      o2, o3);
 }
 
 void philox_normals(std::uint64_t first_path, std::size_t count, std::uint32_t stream, std::uint32_t block,
                     PhiloxKey key, double* o0, double* o1, double* o2, double* o3) {
-  HWY_DYNAMIC_DISPATCH(PhiloxNormals)(first_path, count, stream, block, key, o0, o1, o2, o3);
+  philox_normals(first_path, count, stream, block, key, NormalMethod::Exact, o0, o1, o2, o3);
+}
+
+void philox_uniforms(std::uint64_t first_path, std::size_t count, std::uint32_t stream, std::uint32_t block,
+                     PhiloxKey key, double* o0, double* o1, double* o2, double* o3) {
+  HWY_DYNAMIC_DISPATCH(PhiloxUniforms)(first_path, count, stream, block, key, o0, o1, o2, o3);
 }
 
 const char* target_name() { return HWY_DYNAMIC_DISPATCH(TargetName)(); }

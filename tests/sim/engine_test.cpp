@@ -3,8 +3,10 @@
 // the tests are deterministic.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <vector>
 
 #include "alvh/core/error.hpp"
 #include "alvh/options/black.hpp"
@@ -253,8 +255,10 @@ TEST(SimEngine, BitIdenticalAcrossThreadsAndChunks) {
   h.legs.push_back({OptionKind::Call, 3500.0, 0.5, -1.0, 200.0});
   h.mark_vol = 0.8;
   const PositionSpec pos{3000.0, {2000.0, 4500.0}, 10000.0, 0.15};
+  for (const auto normals : {NormalMethod::Fast, NormalMethod::Exact})
   for (const auto& m : models) {
     auto sp = spec(0.25, 13, 1203, 99);
+    sp.normals = normals;
     sp.events.push_back({"fomc", 0.1, 0.5, -0.02, 0.05});
     sp.threads = 1;
     sp.chunk_size = 1000;
@@ -309,23 +313,46 @@ namespace alvh::sim {
 namespace {
 
 // The GBM SIMD kernel against its scalar twin, with events and hedge expiries in the loop.
+// For both normal generators (the scalar twin takes the fast normals from the SIMD generator,
+// which rng_test.cpp checks bit for bit against normal.hpp's scalar statement), and for v3 and
+// v2 positions (v2: unbounded range, value 2 L sqrt(P)).
 TEST(SimEngine, GbmSimdKernelMatchesScalarTwin) {
   HedgeSpec h;
   h.legs.push_back({OptionKind::Put, 2500.0, 0.1, 1.0, 100.0});
+  for (const auto normals : {NormalMethod::Fast, NormalMethod::Exact})
+    for (const auto range : {amm::PriceRange{2000.0, 4500.0}, amm::PriceRange::full()}) {
+      const PositionSpec pos{3000.0, range, 10000.0, 0.15};
+      auto sp = spec(0.25, 30, 1001, 7);
+      sp.normals = normals;
+      sp.events.push_back({"fomc", 0.1, 0.5, -0.02, 0.05});
+      sp.chunk_size = 100;
+      const auto a = simulate(GbmModel{0.05, 0.8}, pos, h, sp);
+      sp.simd = false;
+      const auto b = simulate(GbmModel{0.05, 0.8}, pos, h, sp);
+      for (std::size_t i = 0; i < 1001; ++i) {
+        EXPECT_NEAR(a.paths.terminal_price[i], b.paths.terminal_price[i], 1e-12 * b.paths.terminal_price[i]);
+        EXPECT_NEAR(a.paths.lp_hedged[i], b.paths.lp_hedged[i], 1e-9);
+        EXPECT_NEAR(a.paths.lvr[i], b.paths.lvr[i], 1e-9);
+        EXPECT_NEAR(a.paths.fees[i], b.paths.fees[i], 1e-9);
+        EXPECT_EQ(a.paths.time_in_range[i], b.paths.time_in_range[i]);
+      }
+    }
+}
+
+// The two generators invert the CDF at the same uniforms, so a seed gives the same paths: each
+// increment differs by <= 4e-7 relative in Z, i.e. terminal prices agree to ~1e-6.
+TEST(SimEngine, FastAndExactNormalsGiveTheSamePathsToFloatPrecision) {
   const PositionSpec pos{3000.0, {2000.0, 4500.0}, 10000.0, 0.15};
-  auto sp = spec(0.25, 30, 1001, 7);
-  sp.events.push_back({"fomc", 0.1, 0.5, -0.02, 0.05});
-  sp.chunk_size = 100;
-  const auto a = simulate(GbmModel{0.05, 0.8}, pos, h, sp);
-  sp.simd = false;
-  const auto b = simulate(GbmModel{0.05, 0.8}, pos, h, sp);
-  for (std::size_t i = 0; i < 1001; ++i) {
-    EXPECT_NEAR(a.paths.terminal_price[i], b.paths.terminal_price[i], 1e-12 * b.paths.terminal_price[i]);
-    EXPECT_NEAR(a.paths.lp_hedged[i], b.paths.lp_hedged[i], 1e-9);
-    EXPECT_NEAR(a.paths.lvr[i], b.paths.lvr[i], 1e-9);
-    EXPECT_NEAR(a.paths.fees[i], b.paths.fees[i], 1e-9);
-    EXPECT_EQ(a.paths.time_in_range[i], b.paths.time_in_range[i]);
-  }
+  auto sp = spec(1.0, 52, 2000, 11);
+  const auto fast = simulate(GbmModel{0.0, 0.8}, pos, {}, sp);
+  sp.normals = NormalMethod::Exact;
+  const auto exact = simulate(GbmModel{0.0, 0.8}, pos, {}, sp);
+  double worst = 0.0;
+  for (std::size_t i = 0; i < 2000; ++i)
+    worst = std::max(worst, std::fabs(std::log(fast.paths.terminal_price[i] / exact.paths.terminal_price[i])));
+  // Bound: 52 steps x 0.8 sqrt(1/52) x 4e-7 x max(1, |Z|) <= 52 x 0.111 x 4e-7 x 6.3.
+  EXPECT_LT(worst, 1.5e-5);
+  EXPECT_GT(worst, 0.0);  // they are different generators
 }
 
 }  // namespace
@@ -350,11 +377,56 @@ TEST(SimEngine, EuropeanKernelMatchesBlackScholesAndTheEngine) {
   const double df = std::exp(-r * t), mean = sum / n, var = (sq / n - mean * mean) * n / (n - 1.0);
   const double bs = options::bsm_price(options::OptionType::Call, s0, k, t, r, 0.0, sigma);
   EXPECT_NEAR(df * mean, bs, 3 * df * std::sqrt(var / n));
-  // Path 12345 alone: its payoff equals the engine's terminal price payoff.
-  const auto one = simd::european_gbm_sums(12345, 1, philox_key(3), s0, r, sigma, t, 0.0, true);
-  auto sp = spec(t, 1, 12346, 3);
-  const auto res = simulate(GbmModel{r, sigma}, {s0, amm::PriceRange::full(), 1.0, 0.0}, {}, sp);
-  EXPECT_NEAR(one.sum, res.paths.terminal_price[12345], 1e-12 * one.sum);
+  // Path 12345 alone: its payoff equals the engine's terminal price payoff, for each generator.
+  for (const auto normals : {NormalMethod::Exact, NormalMethod::Fast}) {
+    const auto one = simd::european_gbm_sums(12345, 1, philox_key(3), s0, r, sigma, t, 0.0, true, normals);
+    auto sp = spec(t, 1, 12346, 3);
+    sp.normals = normals;
+    const auto res = simulate(GbmModel{r, sigma}, {s0, amm::PriceRange::full(), 1.0, 0.0}, {}, sp);
+    EXPECT_NEAR(one.sum, res.paths.terminal_price[12345], 1e-12 * one.sum);
+  }
+  // The fast generator prices the call within 3 SE of Black-Scholes too.
+  sum = sq = 0;
+  for (std::uint64_t c = 0; c < n; c += 4999) {
+    const auto e = simd::european_gbm_sums(c, std::min<std::uint64_t>(4999, n - c), philox_key(3), s0, r, sigma, t, k,
+                                           true, NormalMethod::Fast);
+    sum += e.sum;
+    sq += e.sum_sq;
+  }
+  const double mean_f = sum / n, var_f = (sq / n - mean_f * mean_f) * n / (n - 1.0);
+  EXPECT_NEAR(df * mean_f, bs, 3 * df * std::sqrt(var_f / n));
+}
+
+// The mirror kernel of the numpy peer's loop against a scalar statement of that loop on the
+// same normals (philox_normals), for both generators.
+TEST(SimEngine, MirrorKernelMatchesScalarLoop) {
+  const double p0 = 3000, vol = 0.8, pa = 2000, pb = 4500, L = 1.0;
+  const int steps = 10;
+  const std::uint64_t first = 37;
+  const std::size_t count = 45;  // not a multiple of the vector width
+  const double dt = 1.0 / steps, drift = -0.5 * vol * vol * dt, vsd = vol * std::sqrt(dt);
+  for (const auto normals : {NormalMethod::Exact, NormalMethod::Fast}) {
+    std::vector<std::vector<double>> z(static_cast<std::size_t>(steps), std::vector<double>(count));
+    for (int b = 0; b < (steps + 3) / 4; ++b) {
+      std::vector<double> o[4];
+      for (auto& v : o) v.assign(count, 0.0);
+      simd::philox_normals(first, count, 0, static_cast<std::uint32_t>(b), philox_key(5), normals, o[0].data(),
+                           o[1].data(), o[2].data(), o[3].data());
+      for (int l = 0; l < 4 && 4 * b + l < steps; ++l) z[static_cast<std::size_t>(4 * b + l)] = o[l];
+    }
+    double want = 0.0;
+    for (std::size_t i = 0; i < count; ++i) {
+      double logp = std::log(p0);
+      for (int j = 0; j < steps; ++j) {
+        logp += drift + vsd * z[static_cast<std::size_t>(j)][i];
+        const double s = std::clamp(std::exp(0.5 * logp), std::sqrt(pa), std::sqrt(pb));
+        want += L * (s * s * (1.0 / s - 1.0 / std::sqrt(pb)) + s - std::sqrt(pa));  // numpy_gbm_lp.py
+      }
+    }
+    const double got = simd::gbm_lp_mirror_sum(first, count, steps, philox_key(5), std::log(p0), drift, vsd, L,
+                                               std::sqrt(pa), std::sqrt(pb), normals);
+    EXPECT_NEAR(got, want, 1e-12 * std::fabs(want));
+  }
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "alvh/sim/normal.hpp"
@@ -143,6 +145,115 @@ TEST(SimSimd, NormalsMatchTheScalarTwin) {
     }
   }
   EXPECT_NE(std::string(simd::target_name()), "");
+}
+
+}  // namespace
+}  // namespace alvh::sim
+
+namespace alvh::sim {
+namespace {
+
+bool target_has_fma() {
+  const std::string t = simd::target_name();
+  return t.find("AVX2") != std::string::npos || t.find("AVX3") != std::string::npos;
+}
+
+// NormalMethod::Fast: the SIMD generator against normal.hpp's scalar statement on the same
+// Philox words, bit for bit where MulAdd is a fused FMA (AVX2/AVX-512), for paths that straddle
+// vector boundaries and the 32-bit path word, over 64 blocks (1.2 M normals; the words include
+// far-tail ones handled by the exact fallback).
+TEST(SimFastNormal, SimdMatchesScalarStatement) {
+  const std::size_t n = 4683;
+  const std::uint64_t first = (std::uint64_t{1} << 32) - 2000;
+  std::vector<double> o[4];
+  for (auto& v : o) v.assign(n, 0.0);
+  const bool exact_match = target_has_fma();
+  std::size_t mismatches = 0;
+  for (std::uint32_t block = 0; block < 64; ++block) {
+    simd::philox_normals(first, n, 1, block, philox_key(2024), NormalMethod::Fast, o[0].data(), o[1].data(),
+                         o[2].data(), o[3].data());
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto r = philox4x32(philox_counter(first + i, 1, block), philox_key(2024));
+      for (std::size_t l = 0; l < 4; ++l) {
+        const double want = normal_fast(r[l]);
+        if (exact_match ? o[l][i] != want : std::fabs(o[l][i] - want) > 1e-6 * std::max(1.0, std::fabs(want)))
+          ++mismatches;
+      }
+    }
+  }
+  EXPECT_EQ(mismatches, 0u) << simd::target_name();
+}
+
+// Accuracy against AS 241 at the same uniform u = (k + 1/2) 2^-32, over 2^32 / 65521 words
+// spread over the whole range plus both ends (where 1 - |x| and |x| are smallest): relative
+// error <= 4e-7 (float32 rounding; Giles reports ~1e-7 for his single-precision version; the
+// far tail |z| > 5.25 takes the exact inversion).
+TEST(SimFastNormal, MatchesExactInversion) {
+  double worst = 0.0;
+  auto check = [&](std::uint32_t k) {
+    const double exact = inverse_normal_cdf(uniform_open(k));
+    worst = std::max(worst, std::fabs(normal_fast(k) - exact) / std::max(1.0, std::fabs(exact)));
+  };
+  for (std::uint64_t k = 0; k < (std::uint64_t{1} << 32); k += 65521) check(static_cast<std::uint32_t>(k));
+  for (std::uint32_t k = 0; k < 20000; ++k) {
+    check(k);
+    check(~k);
+    check(0x80000000u + k);
+    check(0x7fffffffu - k);
+  }
+  EXPECT_LT(worst, 4e-7);
+  // Reach: the extreme words give the exact method's extremes, |z| = 6.3380 (u = 2^-33).
+  EXPECT_NEAR(normal_fast(0u), -6.3379577545537886, 1e-6);
+  EXPECT_NEAR(normal_fast(0xffffffffu), 6.3379577545537886, 1e-6);
+  EXPECT_EQ(normal_fast(0x80000000u), -normal_fast(0x7fffffffu));  // symmetric by construction
+}
+
+// Distribution of 200,000 fast normals across paths (the engine's draws): moments as
+// SimNormal.MomentsAcrossPaths, Kolmogorov-Smirnov D_n < 1.63/sqrt(n) (1% level) and the tail
+// frequencies P(|Z| > 2), P(|Z| > 3) within 4 binomial standard errors of 2 Phi(-2), 2 Phi(-3).
+TEST(SimFastNormal, DistributionAcrossPaths) {
+  const std::size_t n = 200000;
+  std::vector<double> o[4];
+  for (auto& v : o) v.assign(n, 0.0);
+  simd::philox_normals(0, n, 0, 0, philox_key(42), NormalMethod::Fast, o[0].data(), o[1].data(), o[2].data(),
+                       o[3].data());
+  std::vector<double> z = o[0];
+  double s1 = 0, s2 = 0, s3 = 0, s4 = 0, over2 = 0, over3 = 0;
+  for (double x : z) {
+    s1 += x;
+    s2 += x * x;
+    s3 += x * x * x;
+    s4 += x * x * x * x;
+    over2 += std::fabs(x) > 2.0 ? 1.0 : 0.0;
+    over3 += std::fabs(x) > 3.0 ? 1.0 : 0.0;
+  }
+  const double dn = static_cast<double>(n);
+  EXPECT_NEAR(s1 / dn, 0.0, 4.0 / std::sqrt(dn));
+  EXPECT_NEAR(s2 / dn, 1.0, 4.0 * std::sqrt(2.0 / dn));
+  EXPECT_NEAR(s3 / dn, 0.0, 4.0 * std::sqrt(6.0 / dn));
+  EXPECT_NEAR(s4 / dn - 3.0, 0.0, 4.0 * std::sqrt(24.0 / dn));
+  for (const auto& [count, q] : {std::pair{over2, 2.0 * normal_cdf(-2.0)}, std::pair{over3, 2.0 * normal_cdf(-3.0)}})
+    EXPECT_NEAR(count / dn, q, 4.0 * std::sqrt(q * (1.0 - q) / dn)) << q;
+  std::sort(z.begin(), z.end());
+  double d = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double f = normal_cdf(z[i]);
+    d = std::max({d, f - static_cast<double>(i) / dn, static_cast<double>(i + 1) / dn - f});
+  }
+  EXPECT_LT(d, 1.63 / std::sqrt(dn));
+}
+
+// The uniforms kernel equals philox.hpp's uniform_open word by word (exact: (k + 1/2) 2^-32).
+TEST(SimSimd, UniformsMatchTheScalarTwin) {
+  const std::size_t n = 29;
+  std::vector<double> o[4];
+  for (auto& v : o) v.assign(n, 0.0);
+  const std::uint64_t first = (std::uint64_t{1} << 32) - 9;
+  simd::philox_uniforms(first, n, 2, 5, philox_key(8), o[0].data(), o[1].data(), o[2].data(), o[3].data());
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto r = philox4x32(philox_counter(first + i, 2, 5), philox_key(8));
+    for (std::size_t l = 0; l < 4; ++l) EXPECT_EQ(o[l][i], uniform_open(r[l]));
+  }
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 
 #include "alvh/amm/position_model.hpp"
 #include "alvh/sim/models.hpp"
+#include "alvh/sim/normal.hpp"
 
 namespace alvh::sim {
 
@@ -64,6 +65,10 @@ struct SimulationSpec {
   // GBM runs through the Highway kernel (simd_kernels.hpp); false selects its scalar twin
   // (same draws, same formulas; results agree to rounding, ~1e-13 relative).
   bool simd = true;
+  // Normal generator (normal.hpp): Fast (Giles float32 erfinv, |error| <= 1e-6 max(1, |z|)) is
+  // the default; Exact selects AS 241 in double. Both invert the CDF at the same uniforms, so a
+  // seed gives the same paths to ~1e-6 relative in each increment.
+  NormalMethod normals = NormalMethod::Fast;
 };
 
 // Per-path outcomes at the horizon, indexed by path number.

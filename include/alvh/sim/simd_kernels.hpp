@@ -7,10 +7,13 @@
 //
 // Per lane: Philox-4x32-10 with 64-bit lanes (32x32->64 products by MulEven), uniforms
 // (k + 1/2) 2^-32 built exactly from the mantissa, AS 241 inversion (central rational for
-// |u - 1/2| <= 0.425, tail rational with Highway's Log otherwise), Highway's Exp.
+// |u - 1/2| <= 0.425, tail rational with Highway's Log otherwise) or, for NormalMethod::Fast,
+// Giles' float32 erfinv on twice the lanes (normal.hpp), widened to double; Highway's Exp.
+// Log prices, values and accumulations are double in both methods.
 #include <cstddef>
 #include <cstdint>
 
+#include "alvh/sim/normal.hpp"
 #include "alvh/sim/philox.hpp"
 
 namespace alvh::sim::simd {
@@ -31,6 +34,7 @@ struct GbmLpParams {
   void (*extra)(void* ctx, int step, std::uint64_t first_lane_path, std::size_t local_base, double* logp,
                 std::size_t lanes) = nullptr;
   void* extra_ctx = nullptr;
+  NormalMethod normals = NormalMethod::Exact;
 };
 
 struct GbmLpOutputs {
@@ -46,11 +50,20 @@ void gbm_lp_paths(const GbmLpParams& p, const GbmLpOutputs& out);
 // logp += -vol^2/2 dt + vol sqrt(dt) Z; s = clip(exp(logp/2), sa, sb); acc += L (s^2 (1/s -
 // 1/sb) + s - sa). Returns the sum over the paths of acc.
 double gbm_lp_mirror_sum(std::uint64_t first_path, std::size_t count, int steps, PhiloxKey key, double log_p0,
+                         double drift_dt, double vol_sqdt, double L, double sa, double sb, NormalMethod normals);
+// Same with NormalMethod::Exact.
+double gbm_lp_mirror_sum(std::uint64_t first_path, std::size_t count, int steps, PhiloxKey key, double log_p0,
                          double drift_dt, double vol_sqdt, double L, double sa, double sb);
 
 // Normals for `count` paths starting at first_path on (stream, block): out[lane][i], lane < 4.
 void philox_normals(std::uint64_t first_path, std::size_t count, std::uint32_t stream, std::uint32_t block,
+                    PhiloxKey key, NormalMethod normals, double* out0, double* out1, double* out2, double* out3);
+// Same with NormalMethod::Exact.
+void philox_normals(std::uint64_t first_path, std::size_t count, std::uint32_t stream, std::uint32_t block,
                     PhiloxKey key, double* out0, double* out1, double* out2, double* out3);
+// Uniforms (k + 1/2) 2^-32 on (stream, block), as philox.hpp's uniform_open: out[lane][i].
+void philox_uniforms(std::uint64_t first_path, std::size_t count, std::uint32_t stream, std::uint32_t block,
+                     PhiloxKey key, double* out0, double* out1, double* out2, double* out3);
 
 // A plain European option under GBM, one exact step: S_T = S0 exp((drift - vol^2/2) T + vol
 // sqrt(T) Z) with path i's Z the engine's one-step draw (so the terminal prices equal those of
@@ -59,6 +72,10 @@ void philox_normals(std::uint64_t first_path, std::size_t count, std::uint32_t s
 struct EuropeanSums {
   double sum = 0.0, sum_sq = 0.0;
 };
+EuropeanSums european_gbm_sums(std::uint64_t first_path, std::size_t count, PhiloxKey key, double spot,
+                               double drift, double vol, double t_years, double strike, bool call,
+                               NormalMethod normals);
+// Same with NormalMethod::Exact.
 EuropeanSums european_gbm_sums(std::uint64_t first_path, std::size_t count, PhiloxKey key, double spot,
                                double drift, double vol, double t_years, double strike, bool call);
 
