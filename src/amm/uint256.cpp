@@ -326,36 +326,7 @@ U256 div_rounding_up(const U256& x, const U256& y) {
   return qr.remainder.is_zero() ? qr.quotient : qr.quotient + U256(1);
 }
 
-U256 checked_add(const U256& a, const U256& b) {
-  const U256 z = a + b;
-  if (z < a) throw Revert("uint256 addition overflow");
-  return z;
-}
-U256 checked_sub(const U256& a, const U256& b) {
-  if (b > a) throw Revert("uint256 subtraction underflow");
-  return a - b;
-}
-
-I256 checked_add(const I256& a, const I256& b) {
-  const I256 z = a + b;
-  // LowGasSafeMath: require((z = x + y) >= x == (y >= 0))
-  if ((z >= a) != !b.is_negative()) throw Revert("int256 addition overflow");
-  return z;
-}
-I256 checked_sub(const I256& a, const I256& b) {
-  const I256 z = a - b;
-  // LowGasSafeMath: require((z = x - y) <= x == (y >= 0))
-  if ((z <= a) != !b.is_negative()) throw Revert("int256 subtraction overflow");
-  return z;
-}
-I256 to_int256(const U256& x) {
-  if ((x.hi >> 127) != 0) throw Revert("SafeCast toInt256", "value >= 2^255");
-  return I256(x);
-}
-U256 to_uint160(const U256& x) {
-  if (!x.fits_u160()) throw Revert("SafeCast toUint160", "value >= 2^160");
-  return x;
-}
+void throw_revert(const char* reason, const char* detail) { throw Revert(reason, detail); }
 
 U256 U256::parse(std::string_view s) {
   const std::string shown(s);

@@ -150,10 +150,14 @@ TEST(AmmFastPath, ComputeSwapStepAtTheTargetBoundary) {
       const U256 net = in + U256(u128(k + 1)) - U256(1);
       if (fee < 1000000u && net.fits_u128()) {
         const U256 gross = mul_div_rounding_up(net, U256(1000000u), U256(1000000u - fee));
-        if (gross.fits_u128()) ASSERT_NO_FATAL_FAILURE(expect_same_step(cur, tgt, l, I256(gross), fee));
+        if (gross.fits_u128()) {
+          ASSERT_NO_FATAL_FAILURE(expect_same_step(cur, tgt, l, I256(gross), fee));
+        }
       }
       const U256 want = out + U256(u128(k + 1)) - U256(1);
-      if (!want.is_zero() && want.fits_u128()) ASSERT_NO_FATAL_FAILURE(expect_same_step(cur, tgt, l, -I256(want), fee));
+      if (!want.is_zero() && want.fits_u128()) {
+        ASSERT_NO_FATAL_FAILURE(expect_same_step(cur, tgt, l, -I256(want), fee));
+      }
       ++cases;
     }
   }

@@ -126,9 +126,19 @@ U256 mul_div(const U256& a, const U256& b, const U256& denominator);
 U256 mul_div_rounding_up(const U256& a, const U256& b, const U256& denominator);
 }  // namespace reference
 
+// Throws Revert(reason, detail); out of line so the inline checks below stay small.
+[[noreturn]] void throw_revert(const char* reason, const char* detail);
+
 // LowGasSafeMath.add/sub on uint256.
-U256 checked_add(const U256& a, const U256& b);
-U256 checked_sub(const U256& a, const U256& b);
+inline U256 checked_add(const U256& a, const U256& b) {
+  const U256 z = a + b;
+  if (z < a) [[unlikely]] throw_revert("uint256 addition overflow", "");
+  return z;
+}
+inline U256 checked_sub(const U256& a, const U256& b) {
+  if (b > a) [[unlikely]] throw_revert("uint256 subtraction underflow", "");
+  return a - b;
+}
 
 // Two's-complement int256 (Solidity int256).
 struct I256 {
@@ -164,12 +174,28 @@ struct I256 {
 };
 
 // LowGasSafeMath.add/sub on int256 (revert on signed overflow).
-I256 checked_add(const I256& a, const I256& b);
-I256 checked_sub(const I256& a, const I256& b);
+inline I256 checked_add(const I256& a, const I256& b) {
+  const I256 z = a + b;
+  // LowGasSafeMath: require((z = x + y) >= x == (y >= 0))
+  if ((z >= a) != !b.is_negative()) [[unlikely]] throw_revert("int256 addition overflow", "");
+  return z;
+}
+inline I256 checked_sub(const I256& a, const I256& b) {
+  const I256 z = a - b;
+  // LowGasSafeMath: require((z = x - y) <= x == (y >= 0))
+  if ((z <= a) != !b.is_negative()) [[unlikely]] throw_revert("int256 subtraction overflow", "");
+  return z;
+}
 // SafeCast.toInt256: reverts unless x < 2^255.
-I256 to_int256(const U256& x);
+inline I256 to_int256(const U256& x) {
+  if ((x.hi >> 127) != 0) [[unlikely]] throw_revert("SafeCast toInt256", "value >= 2^255");
+  return I256(x);
+}
 // SafeCast.toUint160: reverts unless x < 2^160.
-U256 to_uint160(const U256& x);
+inline U256 to_uint160(const U256& x) {
+  if (!x.fits_u160()) [[unlikely]] throw_revert("SafeCast toUint160", "value >= 2^160");
+  return x;
+}
 
 // Helpers for u128 decimals (liquidity, tokens owed).
 std::string to_string(u128 v);
