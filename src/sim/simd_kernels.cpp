@@ -303,6 +303,31 @@ HWY_INLINE VD exp_clamped(VD x) {
   return hn::Mul(er, two_k);
 }
 
+// sqrt(P) carried along the path: sqrt(P_{j+1}) = sqrt(P_j) e^{dX/2}, dX = drift dt + vol sqrt(dt) Z.
+// |Z| <= 6.34 for both generators (32-bit uniforms), so when |drift dt| + 6.34 vol sqrt(dt) <= 0.4
+// the factor is the Taylor polynomial sum_{k <= 11} dX^k / (2^k k!), truncation < 1e-17
+// (0.2^12 / 12!). Rounding accumulates as a random walk of ~1e-16 per step (tests/sim bound the
+// drift against exp(X/2)); otherwise (few, large steps) each step takes exp_clamped(X/2).
+inline constexpr double kHalfExpMaxStep = 0.4;
+HWY_INLINE VD half_exp_step(VD dx) {
+  const D d;
+  static constexpr double c[12] = {1.0,
+                                   0.5,
+                                   0.125,
+                                   0.020833333333333333333,
+                                   0.0026041666666666666667,
+                                   0.00026041666666666666667,
+                                   2.1701388888888888889e-05,
+                                   1.5500992063492063492e-06,
+                                   9.6881200396825396825e-08,
+                                   5.3822889109347442681e-09,
+                                   2.6911444554673721340e-10,
+                                   1.2232474797578964246e-11};
+  VD acc = hn::Set(d, c[11]);
+  for (int k = 10; k >= 0; --k) acc = hn::MulAdd(acc, dx, hn::Set(d, c[k]));
+  return acc;
+}
+
 // Philox counters {block, stream, path_lo, path_hi} (philox.hpp) for U vectors of paths.
 template <int U>
 HWY_INLINE void philox_counters(const VU (&path)[U], std::uint32_t stream, std::uint32_t block, VU (&c)[U][4]) {
@@ -406,7 +431,7 @@ void PhiloxUniforms(std::uint64_t first, std::size_t count, std::uint32_t stream
   }
 }
 
-template <bool kFast>
+template <bool kFast, bool kCarry>
 void GbmLpPathsT(const GbmLpParams& p, const GbmLpOutputs& out) {
   const D d;
   const DU du;
@@ -420,10 +445,11 @@ void GbmLpPathsT(const GbmLpParams& p, const GbmLpOutputs& out) {
   for (std::size_t v = 0; v < p.count; v += U * N) {
     VU path[U];
     // In-range sums over the steps: sum_sqrt = sum sqrt(P_j), sum_price = sum P_j, n_in = count.
-    VD logp[U], sum_sqrt[U], sum_price[U], n_in[U];
+    VD logp[U], sp[U], sum_sqrt[U], sum_price[U], n_in[U];
     for (int u = 0; u < U; ++u) {
       path[u] = hn::Add(hn::Set(du, p.first_path + v + static_cast<std::size_t>(u) * N), hn::Iota(du, 0));
       logp[u] = hn::Set(d, p.log_p0);
+      sp[u] = exp_clamped(hn::Mul(half, logp[u]));
       sum_sqrt[u] = sum_price[u] = n_in[u] = hn::Zero(d);
     }
     for (int b = 0; b < blocks; ++b) {
@@ -435,13 +461,14 @@ void GbmLpPathsT(const GbmLpParams& p, const GbmLpOutputs& out) {
         for (int u = 0; u < U; ++u) {
           // Left point of the step (engine.hpp): in range, V = L (2 sqrt(P) - sa - P/sb) and
           // the LVR rate is linear in sqrt(P), so fees and LVR follow from the in-range sums.
-          const VD sp = exp_clamped(hn::Mul(half, logp[u]));
-          const VD price = hn::Mul(sp, sp);
+          const VD price = hn::Mul(sp[u], sp[u]);
           const auto in = hn::And(hn::Gt(price, pa), hn::Lt(price, pb));
-          sum_sqrt[u] = hn::Add(sum_sqrt[u], hn::IfThenElseZero(in, sp));
+          sum_sqrt[u] = hn::Add(sum_sqrt[u], hn::IfThenElseZero(in, sp[u]));
           sum_price[u] = hn::Add(sum_price[u], hn::IfThenElseZero(in, price));
           n_in[u] = hn::Add(n_in[u], hn::IfThenElseZero(in, one));
-          logp[u] = hn::Add(logp[u], hn::MulAdd(vsd, z[u][lane], drift));
+          const VD dx = hn::MulAdd(vsd, z[u][lane], drift);
+          logp[u] = hn::Add(logp[u], dx);
+          sp[u] = kCarry ? hn::Mul(sp[u], half_exp_step(dx)) : exp_clamped(hn::Mul(half, logp[u]));
         }
         if (p.step_has_extra && p.step_has_extra[j]) {
           for (int u = 0; u < U; ++u) {
@@ -450,6 +477,7 @@ void GbmLpPathsT(const GbmLpParams& p, const GbmLpOutputs& out) {
             hn::Store(logp[u], d, buf[0]);
             p.extra(p.extra_ctx, j, p.first_path + base, base, buf[0], N);
             logp[u] = hn::Load(d, buf[0]);
+            sp[u] = exp_clamped(hn::Mul(half, logp[u]));  // events moved the log price
           }
         }
       }
@@ -476,12 +504,22 @@ void GbmLpPathsT(const GbmLpParams& p, const GbmLpOutputs& out) {
   }
 }
 
-void GbmLpPaths(const GbmLpParams& p, const GbmLpOutputs& out) {
-  if (p.normals == NormalMethod::Fast) GbmLpPathsT<true>(p, out);
-  else GbmLpPathsT<false>(p, out);
+bool carry_sqrt_price(double drift_dt, double vol_sqdt) {
+  return std::fabs(drift_dt) + 6.34 * std::fabs(vol_sqdt) <= kHalfExpMaxStep;
 }
 
-template <bool kFast>
+void GbmLpPaths(const GbmLpParams& p, const GbmLpOutputs& out) {
+  const bool carry = carry_sqrt_price(p.drift_dt, p.vol_sqdt);
+  if (p.normals == NormalMethod::Fast) {
+    if (carry) GbmLpPathsT<true, true>(p, out);
+    else GbmLpPathsT<true, false>(p, out);
+  } else {
+    if (carry) GbmLpPathsT<false, true>(p, out);
+    else GbmLpPathsT<false, false>(p, out);
+  }
+}
+
+template <bool kFast, bool kCarry>
 double GbmLpMirrorSumT(std::uint64_t first, std::size_t count, int steps, PhiloxKey key, double log_p0,
                        double drift_dt, double vol_sqdt, double Lq, double sa_, double sb_) {
   const D d;
@@ -497,10 +535,11 @@ double GbmLpMirrorSumT(std::uint64_t first, std::size_t count, int steps, Philox
   double total = 0.0;
   for (std::size_t v = 0; v < count; v += U * N) {
     VU path[U];
-    VD logp[U], acc[U];
+    VD logp[U], sp[U], acc[U];
     for (int u = 0; u < U; ++u) {
       path[u] = hn::Add(hn::Set(du, first + v + static_cast<std::size_t>(u) * N), hn::Iota(du, 0));
       logp[u] = hn::Set(d, log_p0);
+      sp[u] = exp_clamped(hn::Mul(half, logp[u]));
       acc[u] = hn::Zero(d);
     }
     for (int b = 0; b < blocks; ++b) {
@@ -508,8 +547,10 @@ double GbmLpMirrorSumT(std::uint64_t first, std::size_t count, int steps, Philox
       normals4<kFast, U>(path, 0, static_cast<std::uint32_t>(b), keys, z);
       for (int lane = 0; lane < 4 && 4 * b + lane < steps; ++lane)
         for (int u = 0; u < U; ++u) {
-          logp[u] = hn::Add(logp[u], hn::MulAdd(vsd, z[u][lane], drift));
-          const VD s = hn::Min(hn::Max(exp_clamped(hn::Mul(half, logp[u])), sa), sb);
+          const VD dx = hn::MulAdd(vsd, z[u][lane], drift);
+          logp[u] = hn::Add(logp[u], dx);
+          sp[u] = kCarry ? hn::Mul(sp[u], half_exp_step(dx)) : exp_clamped(hn::Mul(half, logp[u]));
+          const VD s = hn::Min(hn::Max(sp[u], sa), sb);
           // L (s^2 (1/s - 1/sb) + s - sa) = L (s (2 - s/sb) - sa): the same value without a
           // division; L and -sa are applied once per path at the end.
           acc[u] = hn::MulAdd(s, hn::NegMulAdd(s, inv_sb, two), acc[u]);
@@ -527,8 +568,12 @@ double GbmLpMirrorSumT(std::uint64_t first, std::size_t count, int steps, Philox
 
 double GbmLpMirrorSum(std::uint64_t first, std::size_t count, int steps, PhiloxKey key, double log_p0, double drift_dt,
                       double vol_sqdt, double Lq, double sa_, double sb_, bool fast) {
-  return fast ? GbmLpMirrorSumT<true>(first, count, steps, key, log_p0, drift_dt, vol_sqdt, Lq, sa_, sb_)
-              : GbmLpMirrorSumT<false>(first, count, steps, key, log_p0, drift_dt, vol_sqdt, Lq, sa_, sb_);
+  const bool carry = carry_sqrt_price(drift_dt, vol_sqdt);
+  if (fast)
+    return carry ? GbmLpMirrorSumT<true, true>(first, count, steps, key, log_p0, drift_dt, vol_sqdt, Lq, sa_, sb_)
+                 : GbmLpMirrorSumT<true, false>(first, count, steps, key, log_p0, drift_dt, vol_sqdt, Lq, sa_, sb_);
+  return carry ? GbmLpMirrorSumT<false, true>(first, count, steps, key, log_p0, drift_dt, vol_sqdt, Lq, sa_, sb_)
+               : GbmLpMirrorSumT<false, false>(first, count, steps, key, log_p0, drift_dt, vol_sqdt, Lq, sa_, sb_);
 }
 
 template <bool kFast>

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <utility>
 #include <vector>
 
 #include "alvh/core/error.hpp"
@@ -337,6 +338,25 @@ TEST(SimEngine, GbmSimdKernelMatchesScalarTwin) {
         EXPECT_EQ(a.paths.time_in_range[i], b.paths.time_in_range[i]);
       }
     }
+}
+
+// The SIMD kernel carries sqrt(P) multiplicatively (sqrt(P) e^{dX/2} by a Taylor polynomial)
+// when the step is small and recomputes exp(X/2) otherwise; the scalar twin always takes
+// exp(X/2). Over 730 steps the carried value must not drift: fees and LVR (sums of sqrt(P) in
+// range) agree to 1e-12 relative. A coarse grid (2 steps of vol 1.5) takes the exp branch.
+TEST(SimEngine, CarriedSqrtPriceDoesNotDrift) {
+  const PositionSpec pos{3000.0, amm::PriceRange::full(), 10000.0, 0.3};
+  for (const auto& [steps, vol] : {std::pair{730, 1.2}, std::pair{2, 1.5}}) {
+    auto sp = spec(1.0, steps, 301, 5);
+    const auto a = simulate(GbmModel{0.1, vol}, pos, {}, sp);
+    sp.simd = false;
+    const auto b = simulate(GbmModel{0.1, vol}, pos, {}, sp);
+    for (std::size_t i = 0; i < 301; ++i) {
+      EXPECT_NEAR(a.paths.lvr[i], b.paths.lvr[i], 1e-12 * b.paths.lvr[i]) << steps;
+      EXPECT_NEAR(a.paths.fees[i], b.paths.fees[i], 1e-12 * b.paths.fees[i]) << steps;
+      EXPECT_NEAR(a.paths.terminal_price[i], b.paths.terminal_price[i], 1e-12 * b.paths.terminal_price[i]);
+    }
+  }
 }
 
 // The two generators invert the CDF at the same uniforms, so a seed gives the same paths: each
