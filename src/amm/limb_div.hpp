@@ -3,12 +3,12 @@
 // (swap_math.cpp) and TickMath (tick_math.cpp). Numbers are little-endian arrays of 64-bit limbs
 // with an explicit length; nothing allocates, throws or loops over more than 8 limbs.
 //
-// Division is Knuth's Algorithm D (TAOCP vol. 2 §4.3.1, Theorem B: with a normalised divisor
-// the 2-by-1 estimate corrected by the second divisor digit is at most one too large), with
-// the hardware 128/64 `divq` per quotient digit. The speed comes from what is around it: no
-// 512-bit buffer, normalisation of only the live limbs, the zero leading quotient digit
-// skipped, and the callers fusing nested divisions so that a swap step needs two divisions
-// instead of five.
+// Division is Knuth's Algorithm D (TAOCP vol. 2 §4.3.1) with each quotient digit from a
+// Möller-Granlund 3-by-2 division by a reciprocal of the divisor's top two limbs (one divq per
+// division instead of one per digit). The rest of the speed comes from around it: no 512-bit
+// buffer, only the live limbs, the zero leading quotient digit skipped, fixed divisor sizes
+// unrolled, and the callers fusing nested divisions so that a swap step needs one or two
+// divisions instead of five.
 #include <cstdint>
 
 #include "alvh/amm/uint256.hpp"
@@ -101,6 +101,86 @@ inline int live(const u64* x, int n) {
   return n;
 }
 
+// Möller-Granlund 3-by-2 division (Algorithms 5 and 6 of the paper cited above; as in GMP's
+// invert_pi1 and udiv_qr_3by2): v = floor((2^192 - 1) / (d1, d0)) - 2^64 for d1's top bit set,
+// then each quotient digit of (n2, n1, n0) / (d1, d0), (n2, n1) < (d1, d0), takes two
+// multiplications and no divq. The one divq per division is off the digits' critical path.
+inline u64 reciprocal_3by2(u64 d1, u64 d0) {
+  u64 rem = 0;
+  u64 v = div_2by1(~d1, ~u64(0), d1, rem);  // floor((2^128 - 1) / d1) - 2^64
+  u64 p = d1 * v;
+  p += d0;
+  if (p < d0) {
+    --v;
+    const u64 mask = p >= d1 ? ~u64(0) : 0;
+    p -= d1;
+    v += mask;
+    p -= mask & d1;
+  }
+  const u128 t = u128(d0) * v;
+  const u64 t1 = hi64(t), t0 = lo64(t);
+  p += t1;
+  if (p < t1) {
+    --v;
+    if (p >= d1 && (p > d1 || t0 >= d0)) --v;
+  }
+  return v;
+}
+
+inline u64 div_3by2(u64 n2, u64 n1, u64 n0, u64 d1, u64 d0, u64 dinv, u64& r1, u64& r0) {
+  const u128 qq = u128(n2) * dinv + ((u128(n2) << 64) | n1);
+  u64 q = hi64(qq);
+  const u64 q0 = lo64(qq);
+  const u64 top = n1 - d1 * q;
+  const u128 dd = (u128(d1) << 64) | d0;
+  u128 r = ((u128(top) << 64) | n0) - dd - u128(d0) * q;
+  ++q;
+  const u64 mask = hi64(r) >= q0 ? ~u64(0) : 0;
+  q += mask;
+  r += (u128(mask & d1) << 64) | (mask & d0);
+  if (__builtin_expect(hi64(r) >= d1, 0)) {
+    if (r >= dd) {
+      ++q;
+      r -= dd;
+    }
+  }
+  r1 = hi64(r);
+  r0 = lo64(r);
+  return q;
+}
+
+// w[0..N] -= qhat * vn (schoolbook), adding vn back once if that went negative; returns the
+// digit. Used for the rare digit 2^64 - 1.
+template <int N>
+inline u64 submul_digit(u64* w, const u64* vn, u64 qhat) {
+  u64 mul_carry = 0, borrow = 0;
+  for (int i = 0; i < N; ++i) {
+    const u128 p = u128(qhat) * vn[i] + mul_carry;
+    mul_carry = hi64(p);
+    const u64 pl = lo64(p), x = w[i];
+    const u64 t = x - pl;
+    const u64 b1 = x < pl ? 1 : 0;
+    const u64 t2 = t - borrow;
+    const u64 b2 = t < borrow ? 1 : 0;
+    w[i] = t2;
+    borrow = b1 + b2;
+  }
+  const u128 sub = u128(mul_carry) + borrow;
+  const u64 top = w[N];
+  w[N] = top - lo64(sub);
+  if (u128(top) < sub) {
+    --qhat;
+    u64 c = 0;
+    for (int i = 0; i < N; ++i) {
+      const u128 sum = u128(w[i]) + vn[i] + c;
+      w[i] = lo64(sum);
+      c = hi64(sum);
+    }
+    w[N] += c;
+  }
+  return qhat;
+}
+
 // Knuth D for a divisor of exactly N >= 2 limbs (loops over N unrolled by the compiler).
 template <int N>
 inline bool divrem_n(const u64* u, int m, const u64* v, u64* q, u64* r) {
@@ -114,54 +194,46 @@ inline bool divrem_n(const u64* u, int m, const u64* v, u64* q, u64* r) {
   for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | spill(u[i - 1]);
   un[0] = u[0] << s;
   const u64 d1 = vn[N - 1], d0 = vn[N - 2];
+  const u64 dinv = reciprocal_3by2(d1, d0);
   int j = m - N;
   // Leading quotient digit is zero when the top n+1 digits of u are below v at that position.
   if (un[m] == 0 && un[m - 1] < d1) q[j--] = 0;
   for (; j >= 0; --j) {
     u64* w = un + j;
-    const u64 u2 = w[N], u1 = w[N - 1], u0 = w[N - 2];
-    u64 qhat, rhat;
-    bool rhat_big = false;  // rhat >= 2^64: the second-digit test cannot fail
-    if (__builtin_expect(u2 >= d1, 0)) {  // only u2 == d1 is possible (the window is < b*v)
-      qhat = ~u64(0);
-      rhat = u1 + d1;
-      rhat_big = rhat < u1;
-    } else {
-      qhat = div_2by1(u2, u1, d1, rhat);
+    const u64 n2 = w[N], n1 = w[N - 1], n0 = w[N - 2];
+    if (__builtin_expect(n2 == d1 && n1 == d0, 0)) {
+      // the 3-by-2 precondition (n2, n1) < (d1, d0) fails: the digit is 2^64 - 1 (GMP
+      // mpn_sbpi1_div_qr); subtract with the schoolbook loop, which also adds back if needed
+      q[j] = submul_digit<N>(w, vn, ~u64(0));
+      continue;
     }
-    while (!rhat_big && u128(qhat) * d0 > ((u128(rhat) << 64) | u0)) {
-      --qhat;
-      const u64 r2 = rhat + d1;
-      rhat_big = r2 < rhat;
-      rhat = r2;
+    u64 r1, r0;
+    u64 qd = div_3by2(n2, n1, n0, d1, d0, dinv, r1, r0);
+    // the 3-by-2 step settled the top two limbs; subtract qd * vn[0..N-3] from the rest
+    u64 cy = 0;
+    for (int i = 0; i < N - 2; ++i) {
+      const u128 p = u128(qd) * vn[i] + cy;
+      const u64 pl = lo64(p);
+      cy = hi64(p) + (w[i] < pl ? 1 : 0);
+      w[i] -= pl;
     }
-    // w[0..N] -= qhat * vn
-    u64 mul_carry = 0, borrow = 0;
-    for (int i = 0; i < N; ++i) {
-      const u128 p = u128(qhat) * vn[i] + mul_carry;
-      mul_carry = hi64(p);
-      const u64 pl = lo64(p), x = w[i];
-      const u64 t = x - pl;
-      const u64 b1 = x < pl ? 1 : 0;
-      const u64 t2 = t - borrow;
-      const u64 b2 = t < borrow ? 1 : 0;
-      w[i] = t2;
-      borrow = b1 + b2;
-    }
-    const u128 sub = u128(mul_carry) + borrow;
-    const u64 top = w[N];
-    w[N] = top - lo64(sub);
-    if (__builtin_expect(u128(top) < sub, 0)) {  // qhat was one too large (probability ~2/2^64)
-      --qhat;
+    const u64 b1 = r0 < cy ? 1 : 0;
+    r0 -= cy;
+    const u64 b2 = r1 < b1 ? 1 : 0;
+    r1 -= b1;
+    w[N - 2] = r0;
+    w[N - 1] = r1;
+    w[N] = 0;
+    if (__builtin_expect(b2 != 0, 0)) {  // one too large: add the divisor back
+      --qd;
       u64 c = 0;
       for (int i = 0; i < N; ++i) {
         const u128 sum = u128(w[i]) + vn[i] + c;
         w[i] = lo64(sum);
         c = hi64(sum);
       }
-      w[N] += c;
     }
-    q[j] = qhat;
+    q[j] = qd;
   }
   u64 any = 0;
   for (int i = 0; i < N; ++i) any |= un[i];

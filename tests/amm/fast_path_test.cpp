@@ -76,6 +76,35 @@ TEST(AmmFastPath, MulDivEqualsReferenceOverAllSizeClasses) {
   EXPECT_GT(reverts, 1000);  // the overflow and zero-denominator reverts were exercised
 }
 
+// Quotient digits equal to 2^64 - 1 and partial remainders whose top two limbs equal the
+// divisor's (the 3-by-2 step's excluded case, Möller-Granlund / GMP mpn_sbpi1_div_qr): numerators
+// d * (2^64 - 1) * 2^(64k) + e and d * 2^(64k) - e next to multiples of the divisor.
+TEST(AmmFastPath, DivisionAtDigitBoundaries) {
+  std::mt19937_64 rng(45);
+  int cases = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const unsigned dbits = 65 + static_cast<unsigned>(rng() % 126);  // 2..3 limbs, room for the factors
+    U256 d = draw(rng, dbits) | U256::pow2(dbits - 1 - static_cast<unsigned>(rng() % 2));
+    if (d.is_zero()) continue;
+    const unsigned room = 256 - static_cast<unsigned>(d.msb()) - 1;
+    for (unsigned shift = 0; shift + 64 <= room; shift += 64) {
+      const U256 base = (d * U256(~std::uint64_t(0))) << shift;  // digit 2^64 - 1
+      for (const U256& e : {U256(), U256(1), d - U256(1), d, d + U256(1)}) {
+        for (const U256& a : {base + e, base - e, (d << (shift + 64)) - e}) {
+          ASSERT_EQ(outcome([&] { return str(divmod(a, d)); }), outcome([&] { return str(reference::divmod(a, d)); }))
+              << a.to_string() << " / " << d.to_string();
+          const U256 b = U256::pow2(static_cast<unsigned>(rng() % 128)) + U256(u128(rng() % 3));
+          ASSERT_EQ(outcome([&] { return mul_div_rounding_up(a, b, d).to_string(); }),
+                    outcome([&] { return reference::mul_div_rounding_up(a, b, d).to_string(); }))
+              << a.to_string() << " * " << b.to_string() << " / " << d.to_string();
+          ++cases;
+        }
+      }
+    }
+  }
+  EXPECT_GT(cases, 100000);
+}
+
 // Sqrt prices: mostly inside the fast class (< 2^128), also on and past its edge, near
 // MIN/MAX_SQRT_RATIO, powers of two (exact divisions), and arbitrary 160-bit values.
 U256 draw_price(std::mt19937_64& rng) {
