@@ -19,10 +19,13 @@ peer_out="$(/usr/bin/python3 "$peer" "$paths" "$steps")"
 echo "$peer_out"
 peer_rate="$(sed -n 's/.*: \([0-9.]*\) M path-steps\/s.*/\1/p' <<<"$peer_out")"
 
-echo "== alvh: $bench --benchmark_filter='BM_GbmLpMirror/$paths/$steps/2|BM_EngineGbmLp/$paths/$steps/2/1'"
-alvh_out="$("$bench" --benchmark_filter="BM_GbmLpMirror/$paths/$steps/2|BM_EngineGbmLp/$paths/$steps/2/1" \
-  --benchmark_min_time=0.5 --benchmark_format=csv 2>/dev/null)"
-# The CSV rows carry the counters; print name and path_steps_per_s.
+# Mirror loop and full engine, 2 threads, each with the fast (default) and the exact normal
+# generator (benchmark args: .../threads/normals for the mirror, .../threads/simd/normals for the
+# engine; normals 1 = fast, 0 = exact).
+filter="BM_GbmLpMirror/$paths/$steps/2/[01]/|BM_EngineGbmLp/$paths/$steps/2/1/[01]/"
+echo "== alvh: $bench --benchmark_filter='$filter' --benchmark_min_time=0.5"
+alvh_out="$("$bench" --benchmark_filter="$filter" --benchmark_min_time=0.5 --benchmark_format=csv 2>/dev/null)"
+# The CSV rows carry the counters; print name, label and path_steps_per_s.
 python_parse='
 import csv, sys
 rows = list(csv.reader(sys.stdin))
@@ -30,9 +33,10 @@ hdr = next(i for i, r in enumerate(rows) if r and r[0] == "name")
 cols = rows[hdr]
 for r in rows[hdr + 1:]:
     d = dict(zip(cols, r))
-    print(d["name"], float(d["path_steps_per_s"]) / 1e6)
+    print(d["name"], float(d["path_steps_per_s"]) / 1e6, d.get("label", "").replace(" ", "_"))
 '
 parsed="$(/usr/bin/python3 -c "$python_parse" <<<"$alvh_out")"
-echo "$parsed" | awk '{printf "%-45s %8.1f M path-steps/s\n", $1, $2}'
+echo "$parsed" | awk '{printf "%-45s %8.1f M path-steps/s  (%s)\n", $1, $2, $3}'
 echo "== ratios to numpy (same run, 2 cores for alvh; numpy is single-threaded as written)"
-echo "$parsed" | awk -v peer="$peer_rate" '{printf "%-45s %6.1fx\n", $1, $2 / peer}'
+echo "$parsed" | awk -v peer="$peer_rate" '{printf "%-45s %6.1fx  (%s)\n", $1, $2 / peer, $3}'
+echo "== load: $(uptime)"

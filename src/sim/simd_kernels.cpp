@@ -48,24 +48,12 @@ struct PhiloxKeys {
   }
 };
 
-// Philox-4x32-10 on 64-bit lanes holding 32-bit words (Salmon et al. 2011; philox.hpp). The
-// rounds never clear the high halves: MulEven reads only the low 32 bits of c0 and c2, and c1,
-// c3 reach the next products only through the xor into c0, c2, so the low words are those of
-// the reference at every round. On return the high halves hold garbage; philox_clean() masks
-// them for consumers that read whole 64-bit lanes.
-HWY_INLINE void philox(VU& c0, VU& c1, VU& c2, VU& c3, const PhiloxKeys& keys) {
-  for (int r = 0; r < 10; ++r) {
-    const VU p0 = mul_wide(c0, detail::kPhiloxM0);
-    const VU p1 = mul_wide(c2, detail::kPhiloxM1);
-    c0 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p1), c1), keys.k0[r]);
-    c2 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p0), c3), keys.k1[r]);
-    c1 = p1;
-    c3 = p0;
-  }
-}
-
-// U independent Philox evaluations interleaved round by round (the rounds are a dependent
-// multiply-xor chain; interleaving fills the pipeline).
+// Philox-4x32-10 on 64-bit lanes holding 32-bit words (Salmon et al. 2011; philox.hpp), U
+// independent evaluations interleaved round by round (the rounds are a dependent multiply-xor
+// chain; interleaving fills the pipeline). The rounds never clear the high halves: MulEven
+// reads only the low 32 bits of c0 and c2, and c1, c3 reach the next products only through the
+// xor into c0, c2, so the low words are those of the reference at every round. On return the
+// high halves hold garbage; philox_clean() masks them for consumers that read whole lanes.
 template <int U>
 HWY_INLINE void philox_n(VU (&c)[U][4], const PhiloxKeys& keys) {
   for (int r = 0; r < 10; ++r) {
@@ -576,38 +564,71 @@ double GbmLpMirrorSum(std::uint64_t first, std::size_t count, int steps, PhiloxK
                : GbmLpMirrorSumT<false, false>(first, count, steps, key, log_p0, drift_dt, vol_sqdt, Lq, sa_, sb_);
 }
 
+// Fast normals of word 0 only of U Philox outputs (U even on multi-lane targets: two vectors of
+// paths share one float vector).
+template <int U>
+HWY_INLINE void normals_fast_word0(const VU (&c)[U][4], VD (&z)[U]) {
+  const D d;
+#if HWY_TARGET == HWY_SCALAR
+  const hn::Rebind<float, D> df;
+  const hn::Rebind<std::uint32_t, D> du32;
+  hn::Vec<decltype(du32)> k[U];
+  hn::Vec<decltype(df)> zf[U];
+  for (int u = 0; u < U; ++u) k[u] = hn::TruncateTo(du32, c[u][0]);
+  normal_fast<U>(df, k, zf);
+  for (int u = 0; u < U; ++u) z[u] = hn::PromoteTo(d, zf[u]);
+#else
+  static_assert(U % 2 == 0);
+  const hn::Repartition<float, D> df;
+  const hn::RebindToUnsigned<decltype(df)> du32;
+  const hn::Half<decltype(df)> dfh;
+  hn::Vec<decltype(du32)> k[U / 2];
+  hn::Vec<decltype(df)> zf[U / 2];
+  for (int h = 0; h < U / 2; ++h)
+    k[h] = hn::ConcatEven(du32, hn::BitCast(du32, c[2 * h + 1][0]), hn::BitCast(du32, c[2 * h][0]));
+  normal_fast<U / 2>(df, k, zf);
+  for (int h = 0; h < U / 2; ++h) {
+    z[2 * h] = hn::PromoteTo(d, hn::LowerHalf(dfh, zf[h]));
+    z[2 * h + 1] = hn::PromoteTo(d, hn::UpperHalf(dfh, zf[h]));
+  }
+#endif
+}
+
 template <bool kFast>
 void EuropeanGbmSumsT(std::uint64_t first, std::size_t count, PhiloxKey key, double log_s0, double drift_t,
                       double vol_sqrt_t, double strike, bool call, double* sums) {
   const D d;
   const DU du;
   const std::size_t N = hn::Lanes(d);
+  constexpr int U = 4;  // interleaved vectors of paths
   const PhiloxKeys keys(key);
   const VD ls0 = hn::Set(d, log_s0), drift = hn::Set(d, drift_t), vst = hn::Set(d, vol_sqrt_t), k = hn::Set(d, strike);
   VD s1 = hn::Zero(d), s2 = hn::Zero(d);
   HWY_ALIGN double buf[2][hn::MaxLanes(d)];
-  for (std::size_t v = 0; v < count; v += N) {
-    const VU path = hn::Add(hn::Set(du, first + v), hn::Iota(du, 0));
-    VU c0 = hn::Zero(du), c1 = hn::Zero(du), c2 = hn::And(path, hn::Set(du, 0xffffffffull)), c3 = hn::ShiftRight<32>(path);
-    philox(c0, c1, c2, c3, keys);  // block 0, stream 0, lane 0: the engine's one-step GBM draw
-    VD z;
+  for (std::size_t v = 0; v < count; v += U * N) {
+    VU path[U];
+    for (int u = 0; u < U; ++u) path[u] = hn::Add(hn::Set(du, first + v + static_cast<std::size_t>(u) * N), hn::Iota(du, 0));
+    VU c[U][4];
+    philox_counters<U>(path, 0, 0, c);  // block 0, stream 0, word 0: the engine's one-step GBM draw
+    philox_n<U>(c, keys);
+    VD z[U];
     if constexpr (kFast) {
-      const VU cc[1][4] = {{c0, c1, c2, c3}};
-      VD zz[1][4];
-      normals_fast<1>(cc, zz);
-      z = zz[0][0];
+      normals_fast_word0<U>(c, z);
     } else {
-      philox_clean(c0, c1, c2, c3);
-      z = inverse_normal(uniform_open(c0));
+      for (int u = 0; u < U; ++u) {
+        philox_clean(c[u][0], c[u][1], c[u][2], c[u][3]);
+        z[u] = inverse_normal(uniform_open(c[u][0]));
+      }
     }
-    const VD st = hn::Exp(d, hn::Add(ls0, hn::MulAdd(vst, z, drift)));
-    VD pay = hn::ZeroIfNegative(call ? hn::Sub(st, k) : hn::Sub(k, st));
-    if (v + N > count) {  // lanes past the end: zero
-      const std::size_t n = count - v;
-      pay = hn::IfThenElseZero(hn::FirstN(d, n), pay);
+    for (int u = 0; u < U; ++u) {
+      const std::size_t base = v + static_cast<std::size_t>(u) * N;
+      if (base >= count) break;
+      const VD st = exp_clamped(hn::Add(ls0, hn::MulAdd(vst, z[u], drift)));
+      VD pay = hn::ZeroIfNegative(call ? hn::Sub(st, k) : hn::Sub(k, st));
+      if (base + N > count) pay = hn::IfThenElseZero(hn::FirstN(d, count - base), pay);  // lanes past the end
+      s1 = hn::Add(s1, pay);
+      s2 = hn::MulAdd(pay, pay, s2);
     }
-    s1 = hn::Add(s1, pay);
-    s2 = hn::MulAdd(pay, pay, s2);
   }
   hn::Store(s1, d, buf[0]);
   hn::Store(s2, d, buf[1]);
