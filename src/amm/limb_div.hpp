@@ -150,7 +150,8 @@ inline u64 div_3by2(u64 n2, u64 n1, u64 n0, u64 d1, u64 d0, u64 dinv, u64& r1, u
 }
 
 // w[0..N] -= qhat * vn (schoolbook), adding vn back once if that went negative; returns the
-// digit. Used for the rare digit 2^64 - 1.
+// digit. qhat must be the true digit or one more (Knuth's Theorem B after the second-limb test,
+// or the digit 2^64 - 1 of the 3-by-2 loop's excluded case).
 template <int N>
 inline u64 submul_digit(u64* w, const u64* vn, u64 qhat) {
   u64 mul_carry = 0, borrow = 0;
@@ -194,10 +195,32 @@ inline bool divrem_n(const u64* u, int m, const u64* v, u64* q, u64* r) {
   for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | spill(u[i - 1]);
   un[0] = u[0] << s;
   const u64 d1 = vn[N - 1], d0 = vn[N - 2];
-  const u64 dinv = reciprocal_3by2(d1, d0);
   int j = m - N;
   // Leading quotient digit is zero when the top n+1 digits of u are below v at that position.
   if (un[m] == 0 && un[m - 1] < d1) q[j--] = 0;
+  if (j == 0) {
+    // a single digit: one divq estimate (Knuth's qhat test on the second divisor limb) costs
+    // less than the reciprocal
+    const u64 u2 = un[N], u1 = un[N - 1], u0 = un[N - 2];
+    u64 qhat, rhat;
+    bool rhat_big = false;  // rhat >= 2^64: the second-limb test cannot fail
+    if (__builtin_expect(u2 >= d1, 0)) {  // only u2 == d1 is possible (the window is < b*v)
+      qhat = ~u64(0);
+      rhat = u1 + d1;
+      rhat_big = rhat < u1;
+    } else {
+      qhat = div_2by1(u2, u1, d1, rhat);
+    }
+    while (!rhat_big && u128(qhat) * d0 > ((u128(rhat) << 64) | u0)) {
+      --qhat;
+      const u64 r2 = rhat + d1;
+      rhat_big = r2 < rhat;
+      rhat = r2;
+    }
+    q[0] = submul_digit<N>(un, vn, qhat);
+    j = -1;
+  }
+  const u64 dinv = j >= 0 ? reciprocal_3by2(d1, d0) : 0;
   for (; j >= 0; --j) {
     u64* w = un + j;
     const u64 n2 = w[N], n1 = w[N - 1], n0 = w[N - 2];
