@@ -116,11 +116,20 @@ BENCHMARK(BM_AlvhImpliedVol);
 void BM_AlvhImpliedVolBatch(benchmark::State& st) {
   const Grid& g = grid();
   std::vector<double> iv(g.n);
+  std::size_t fallbacks = 0;
   for (auto _ : st) {
-    implied_vol_bsm_batch(g.call, g.price, g.F, g.K, g.T, g.r, g.q, iv);
+    fallbacks = implied_vol_bsm_batch_counted(g.call, g.price, g.F, g.K, g.T, g.r, g.q, iv, {});
     benchmark::DoNotOptimize(iv.data());
   }
   st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * g.n));
+  st.counters["scalar_fallback_rate"] = static_cast<double>(fallbacks) / static_cast<double>(g.n);
+  // Zero failures: every row must come back finite and reprice (checked once, outside the timing).
+  int64_t failures = 0;
+  for (std::size_t i = 0; i < g.n; ++i) {
+    const double p2 = black76_price(OptionType::Call, g.F[i], g.K[i], g.T[i], iv[i], g.D[i]);
+    if (!(std::abs(p2 / g.price[i] - 1.0) < 1e-12)) ++failures;
+  }
+  st.counters["failures"] = static_cast<double>(failures);
 }
 BENCHMARK(BM_AlvhImpliedVolBatch);
 

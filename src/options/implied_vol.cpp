@@ -325,24 +325,6 @@ double implied_vol_bsm(OptionType type, double price, double spot, double strike
   return implied_vol_bsm(type, usd, spot, strike, t_years, rate, yield);
 }
 
-void implied_vol_bsm_batch(std::span<const unsigned char> type_is_call, std::span<const double> price,
-                           std::span<const double> spot, std::span<const double> strike,
-                           std::span<const double> t_years, std::span<const double> rate, std::span<const double> yield,
-                           std::span<double> vol) {
-  const std::size_t n = price.size();
-  if (type_is_call.size() != n || spot.size() != n || strike.size() != n || t_years.size() != n || rate.size() != n ||
-      yield.size() != n || vol.size() != n)
-    throw DomainError("implied_vol_bsm_batch: all spans must have the same length");
-  for (std::size_t i = 0; i < n; ++i) {
-    try {
-      vol[i] = implied_vol_bsm(type_is_call[i] ? OptionType::Call : OptionType::Put, price[i], spot[i], strike[i],
-                               t_years[i], rate[i], yield[i]);
-    } catch (const ArbitrageBoundsError& e) {
-      throw ArbitrageBoundsError(fmt::format("row {}: {}", i, e.what()));
-    } catch (const DomainError& e) {
-      throw DomainError(fmt::format("row {}: {}", i, e.what()));
-    }
-  }
-}
+// implied_vol_bsm_batch: SIMD kernel with this file's solver as the fallback (implied_vol_batch.cpp).
 
 }  // namespace alvh::options

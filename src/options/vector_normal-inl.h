@@ -117,10 +117,13 @@ struct OtmParts {
   M cancel;
 };
 
-inline constexpr double kCancelLimit = 0.995;  // B/A above this: at most ~2.3 digits lost
+// B/A above this: at most ~2.3 digits lost (pricing, 1e-12 target); the implied-vol kernel,
+// whose round trip must hold to 1e-14, uses the scalar pricer's limit 0.9 (one digit).
+inline constexpr double kCancelLimit = 0.995;
 
 template <class D, class V = hn::Vec<D>>
-HWY_INLINE OtmParts<V, hn::Mask<D>> NormalisedOtm(D d, V h, V hl, V t, V ex, V ex_inv) {
+HWY_INLINE OtmParts<V, hn::Mask<D>> NormalisedOtm(D d, V h, V hl, V t, V ex, V ex_inv,
+                                                  double cancel_limit = kCancelLimit) {
   const V half = hn::Set(d, 0.5), one = hn::Set(d, 1.0), zero = hn::Zero(d);
   const V inv_sqrt2 = hn::Set(d, 0.707106781186547524400844362105);
   const V a = hn::Neg(hn::Abs(h));
@@ -139,7 +142,7 @@ HWY_INLINE OtmParts<V, hn::Mask<D>> NormalisedOtm(D d, V h, V hl, V t, V ex, V e
   const V A = hn::Mul(ex_inv, o.N_u1), B = hn::Mul(ex, o.T2);
   // Both in the erfcx range (u1 < -0.46875 sqrt 2): 0.5 E (R1 - R2).
   const auto tails = hn::AndNot(small1, u1_neg);
-  const V limit = hn::Set(d, kCancelLimit);
+  const V limit = hn::Set(d, cancel_limit);
   o.b = hn::Max(hn::IfThenElse(tails, hn::Mul(hn::Mul(half, o.E), hn::Sub(R1, R2)), hn::Sub(A, B)), zero);
   o.cancel = hn::Or(hn::And(tails, hn::Gt(R2, hn::Mul(limit, R1))), hn::AndNot(tails, hn::Gt(B, hn::Mul(limit, A))));
   return o;

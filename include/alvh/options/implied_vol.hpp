@@ -6,6 +6,7 @@
 // the paper's lower and upper asymptotic maps), and Householder(3) steps on a branch-specific
 // objective converge in two iterations (docs/options.md).
 // Written from the paper's description; no reference code was used.
+#include <cstddef>
 #include <span>
 
 #include "alvh/core/error.hpp"
@@ -35,11 +36,23 @@ double implied_vol_bsm(OptionType type, double price, double spot, double strike
 double implied_vol_bsm(OptionType type, double price, double spot, double strike, double t_years, double rate,
                        double yield, Settlement settlement);
 
-// Batch over arrays (structure of arrays). Validates every row first and throws
-// ArbitrageBoundsError / DomainError naming the first bad row; then fills vol.
+// Batch over arrays (structure of arrays): a SIMD version of the same solver (Highway, same
+// guess and Householder steps, src/options/implied_vol_batch.cpp); rows it does not cover
+// (invalid input, prices within 1e-12 of a bound, deep tails, cancellation in the normalised
+// price) are solved by implied_vol_bsm, so the accuracy is the scalar solver's. Invalid rows
+// throw ArbitrageBoundsError / DomainError naming the first bad row (the scalar message);
+// the vol of other rows is then unspecified.
 void implied_vol_bsm_batch(std::span<const unsigned char> type_is_call, std::span<const double> price,
                            std::span<const double> spot, std::span<const double> strike,
                            std::span<const double> t_years, std::span<const double> rate, std::span<const double> yield,
                            std::span<double> vol);
+
+// The same, returning how many rows went to the scalar solver; steps_histogram (empty, or 5
+// bins) counts vector lanes by the number of Householder steps their vector took (diagnostics).
+std::size_t implied_vol_bsm_batch_counted(std::span<const unsigned char> type_is_call, std::span<const double> price,
+                                          std::span<const double> spot, std::span<const double> strike,
+                                          std::span<const double> t_years, std::span<const double> rate,
+                                          std::span<const double> yield, std::span<double> vol,
+                                          std::span<std::size_t> steps_histogram);
 
 }  // namespace alvh::options

@@ -1,0 +1,403 @@
+// SIMD implied volatility over arrays (Highway dynamic dispatch, AVX2+FMA on this machine
+// class): the scalar solver of implied_vol.cpp (Jäckel, "Let's Be Rational", Wilmott 2015)
+// evaluated on vectors of options, with masks instead of branches:
+//   - normalisation to the out-of-the-money call beta = time value/sqrt(F K), x = -|ln(F/K)|;
+//   - the same four-branch initial guess (Delbourgo-Gregory rational cubics on the middle
+//     branches, the lower map f_l = (2 pi |x|/(3 sqrt 3)) N(z)^3 and the upper map N(-s/2) on
+//     the outer ones, inverted through Acklam's inverse normal CDF plus one Halley step): all
+//     branches share one normalised-Black evaluation at s_c = sqrt(2|x|), one at the branch
+//     end point s_l or s_u, one normal CDF for the outer map and one inverse normal CDF;
+//   - Householder(3) steps on the branch objective (lower 1/ln b, middle b, upper
+//     ln(bmax - b)) with the normalised Black function from one exp and two Cody erfcx
+//     (vector_normal-inl.h), until each lane's last step is below 1e-5 relative (then the next
+//     would change nothing at double precision: the scalar solver's rule).
+// Lanes the vector path does not cover go to the scalar solver, which gives the identical
+// accuracy and the typed errors: invalid input, prices within 1e-12 of a no-arbitrage bound,
+// x = 0, normalised prices below 1e-280, a normalised price evaluation whose two terms cancel
+// beyond 90% in the final step (the scalar series/quadrature is needed there), or no
+// convergence in kMaxSteps steps.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "../src/options/implied_vol_batch.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+
+#include <hwy/contrib/math/math-inl.h>
+#include <hwy/highway.h>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+#include "alvh/options/implied_vol.hpp"
+#include "vector_normal-inl.h"
+
+#ifndef ALVH_OPTIONS_IV_BATCH_DECLS
+#define ALVH_OPTIONS_IV_BATCH_DECLS
+namespace alvh::options::iv_detail {
+struct IvArgs {
+  const double *beta, *x, *bmax;  // normalised OTM price, -|ln(F/K)|, e^{x/2} (from the scalar normalisation)
+  double* s;                      // out: vol sqrt(T)
+  unsigned char* scalar;          // in/out: 1 = row for the scalar solver
+  std::size_t n;
+  std::size_t* steps_histogram;  // [0..kMaxSteps]: vectors by Householder steps taken (may be null)
+};
+inline constexpr int kMaxSteps = 4;
+}  // namespace alvh::options::iv_detail
+#endif
+
+HWY_BEFORE_NAMESPACE();
+namespace alvh::options::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Lanes whose final-step normalised price cancels beyond this go to the scalar solver: the
+// scalar pricer's threshold (black.cpp), so b(s) keeps ~1e-15 relative accuracy.
+inline constexpr double kIvCancelLimit = 0.9;
+
+// Normal CDF N(z) and exp(-z^2/2) (square split exactly), any sign of z.
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE void NormCdfAndGauss(D d, V z, V& N, V& gauss) {
+  const V zz = hn::Mul(z, z);
+  const V lo = hn::MulSub(z, z, zz);
+  gauss = hn::Mul(hn::Exp(d, hn::Mul(hn::Set(d, -0.5), zz)), hn::NegMulAdd(hn::Set(d, 0.5), lo, hn::Set(d, 1.0)));
+  hn::Mask<D> small;
+  const V R = CodyErfcRatio(d, hn::Mul(hn::Abs(z), hn::Set(d, 0.707106781186547524400844362105)), small);
+  const V tail = hn::Mul(hn::Set(d, 0.5), hn::IfThenElse(small, R, hn::Mul(gauss, R)));
+  N = hn::IfThenElse(hn::Lt(z, hn::Zero(d)), tail, hn::Sub(hn::Set(d, 1.0), tail));
+}
+
+// Inverse normal CDF for 0 < p <= 1/2 (the only range the solver needs): P. J. Acklam's
+// rational approximation and one Halley step on N(z) - p, as detail::inverse_norm_cdf.
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V InverseNormCdfLower(D d, V p) {
+  const V one = hn::Set(d, 1.0);
+  // Tail p < 0.02425: q = sqrt(-2 ln p).
+  const V qt = hn::Sqrt(hn::Mul(hn::Set(d, -2.0), hn::Log(d, p)));
+  V nt = hn::MulAdd(hn::Set(d, -7.784894002430293e-03), qt, hn::Set(d, -3.223964580411365e-01));
+  nt = hn::MulAdd(nt, qt, hn::Set(d, -2.400758277161838e+00));
+  nt = hn::MulAdd(nt, qt, hn::Set(d, -2.549732539343734e+00));
+  nt = hn::MulAdd(nt, qt, hn::Set(d, 4.374664141464968e+00));
+  nt = hn::MulAdd(nt, qt, hn::Set(d, 2.938163982698783e+00));
+  V dt = hn::MulAdd(hn::Set(d, 7.784695709041462e-03), qt, hn::Set(d, 3.224671290700398e-01));
+  dt = hn::MulAdd(dt, qt, hn::Set(d, 2.445134137142996e+00));
+  dt = hn::MulAdd(dt, qt, hn::Set(d, 3.754408661907416e+00));
+  dt = hn::MulAdd(dt, qt, one);
+  // Central: q = p - 1/2, r = q^2.
+  const V qc = hn::Sub(p, hn::Set(d, 0.5)), rc = hn::Mul(qc, qc);
+  V nc = hn::MulAdd(hn::Set(d, -3.969683028665376e+01), rc, hn::Set(d, 2.209460984245205e+02));
+  nc = hn::MulAdd(nc, rc, hn::Set(d, -2.759285104469687e+02));
+  nc = hn::MulAdd(nc, rc, hn::Set(d, 1.383577518672690e+02));
+  nc = hn::MulAdd(nc, rc, hn::Set(d, -3.066479806614716e+01));
+  nc = hn::MulAdd(nc, rc, hn::Set(d, 2.506628277459239e+00));
+  nc = hn::Mul(nc, qc);
+  V dc = hn::MulAdd(hn::Set(d, -5.447609879822406e+01), rc, hn::Set(d, 1.615858368580409e+02));
+  dc = hn::MulAdd(dc, rc, hn::Set(d, -1.556989798598866e+02));
+  dc = hn::MulAdd(dc, rc, hn::Set(d, 6.680131188771972e+01));
+  dc = hn::MulAdd(dc, rc, hn::Set(d, -1.328068155288572e+01));
+  dc = hn::MulAdd(dc, rc, one);
+  const auto tail = hn::Lt(p, hn::Set(d, 0.02425));
+  V z = hn::Div(hn::IfThenElse(tail, nt, nc), hn::IfThenElse(tail, dt, dc));
+  // Halley: u = (N(z) - p) sqrt(2 pi)/exp(-z^2/2); z -= u/(1 + z u/2).
+  V N, gauss;
+  NormCdfAndGauss(d, z, N, gauss);
+  const V u = hn::Div(hn::Mul(hn::Sub(N, p), hn::Set(d, 2.50662827463100050241576528481)), gauss);
+  return hn::Sub(z, hn::Div(u, hn::MulAdd(hn::Mul(hn::Set(d, 0.5), z), u, one)));
+}
+
+// Delbourgo-Gregory rational cubic (implied_vol.cpp's rational_cubic).
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V RationalCubic(D d, V x, V xl, V xr, V yl, V yr, V dl, V dr, V r) {
+  const V one = hn::Set(d, 1.0);
+  const V h = hn::Sub(xr, xl);
+  const V t = hn::Div(hn::Sub(x, xl), h), omt = hn::Sub(one, t);
+  const V t2 = hn::Mul(t, t), omt2 = hn::Mul(omt, omt);
+  const V num = hn::Add(hn::Add(hn::Mul(hn::Mul(yr, t2), t), hn::Mul(hn::NegMulAdd(h, dr, hn::Mul(r, yr)), hn::Mul(t2, omt))),
+                        hn::Add(hn::Mul(hn::MulAdd(h, dl, hn::Mul(r, yl)), hn::Mul(t, omt2)), hn::Mul(hn::Mul(yl, omt2), omt)));
+  const V den = hn::MulAdd(hn::Sub(r, hn::Set(d, 3.0)), hn::Mul(t, omt), one);
+  const V v = hn::Div(num, den);
+  return hn::IfThenElse(hn::Gt(hn::Abs(h), hn::Zero(d)), v, hn::Mul(hn::Set(d, 0.5), hn::Add(yl, yr)));
+}
+
+// minimum_control_parameter of implied_vol.cpp.
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V MinimumControl(D d, V dl, V dr, V slope) {
+  const V zero = hn::Zero(d);
+  const auto monotone = hn::And(hn::Ge(hn::Mul(dl, slope), zero), hn::Ge(hn::Mul(dr, slope), zero));
+  const auto convex = hn::And(hn::Le(dl, slope), hn::Le(slope, dr));
+  const auto concave = hn::And(hn::Ge(dl, slope), hn::Ge(slope, dr));
+  V r = zero;
+  r = hn::IfThenElse(hn::And(monotone, hn::Ne(slope, zero)), hn::Max(r, hn::Div(hn::Add(dl, dr), slope)), r);
+  const V a = hn::Abs(hn::Sub(dr, dl));
+  const V b1 = hn::Abs(hn::Sub(slope, dl)), b2 = hn::Abs(hn::Sub(dr, slope));
+  const auto cc = hn::Or(convex, concave);
+  r = hn::IfThenElse(hn::And(cc, hn::Gt(b1, zero)), hn::Max(r, hn::Div(a, b1)), r);
+  r = hn::IfThenElse(hn::And(cc, hn::Gt(b2, zero)), hn::Max(r, hn::Div(a, b2)), r);
+  return hn::IfThenElse(hn::Lt(hn::Abs(r), hn::Set(d, HUGE_VAL)), r, hn::Set(d, 1e12));
+}
+
+// control_to_fit_left / control_to_fit_right: r = (h second/2 + dr - dl)/den, floored.
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V ControlToFit(D d, V den, V h, V dl, V dr, V slope, V second) {
+  const V r0 = hn::Div(hn::MulAdd(hn::Mul(hn::Set(d, 0.5), h), second, hn::Sub(dr, dl)), den);
+  const V rmin = MinimumControl(d, dl, dr, slope);
+  const auto use_min = hn::Or(hn::Not(hn::Lt(hn::Abs(r0), hn::Set(d, HUGE_VAL))), hn::Lt(r0, rmin));
+  return hn::Min(hn::IfThenElse(use_min, rmin, r0), hn::Set(d, 1e12));
+}
+
+// Normalised OTM Black price b(x, s) and parts, x <= 0 (ex = e^{-x/2}, ex_inv = e^{x/2}).
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE OtmParts<V, hn::Mask<D>> NormalisedAt(D d, V x, V s, V ex, V ex_inv) {
+  const V h = hn::Div(x, s);
+  const V hl = hn::Div(hn::NegMulAdd(h, s, x), s);
+  return NormalisedOtm(d, h, hl, hn::Mul(hn::Set(d, 0.5), s), ex, ex_inv, kIvCancelLimit);
+}
+
+// One vector of rows at offset i: returns the lanes for the scalar solver; writes vol.
+template <class DF>
+HWY_INLINE hn::Mask<DF> IvVector(DF d, const iv_detail::IvArgs& a, std::size_t i, std::size_t* hist) {
+  using V = hn::Vec<DF>;
+  const V zero = hn::Zero(d), one = hn::Set(d, 1.0), half = hn::Set(d, 0.5), quarter = hn::Set(d, 0.25);
+  const V inf = hn::Set(d, HUGE_VAL);
+  const V inv_sqrt2pi = hn::Set(d, 0.398942280401432677939946059934);
+  const V beta = hn::LoadU(d, a.beta + i), x = hn::LoadU(d, a.x + i), bmax = hn::LoadU(d, a.bmax + i);
+  const hn::Rebind<uint8_t, DF> d8;
+  const hn::Rebind<int32_t, DF> di32;
+  auto bad = hn::Ne(hn::PromoteTo(d, hn::PromoteTo(di32, hn::LoadU(d8, a.scalar + i))), zero);
+  const V ex = hn::Div(one, bmax);  // e^{-x/2}
+  if (hn::AllTrue(d, bad)) return bad;
+  const V ax = hn::Neg(x);
+  // --- initial guess (implied_vol.cpp's otm_call_implied_s) ---
+  const V sc = hn::Sqrt(hn::Add(ax, ax));
+  const auto Bc = NormalisedAt(d, x, sc, ex, bmax);
+  const V bc = Bc.b, vc = hn::Mul(inv_sqrt2pi, Bc.E);
+  const auto left = hn::Lt(beta, bc);
+  const V sl = hn::Max(hn::Sub(sc, hn::Div(bc, vc)), hn::Mul(quarter, sc));
+  const V su = hn::Add(sc, hn::Div(hn::Sub(bmax, bc), vc));
+  const V s_side = hn::IfThenElse(left, sl, su);
+  const auto Bs = NormalisedAt(d, x, s_side, ex, bmax);
+  const V b_side = Bs.b, v_side = hn::Mul(inv_sqrt2pi, Bs.E);
+  const auto lower = hn::And(left, hn::Lt(beta, b_side));
+  const auto upper_branch = hn::AndNot(left, hn::Gt(beta, b_side));
+  // Middle branches: rational cubic of s(beta) between (b_side, s_side) and (bc, sc).
+  const V inv_vc = hn::Div(one, vc), inv_vs = hn::Div(one, v_side);
+  const V mxl = hn::IfThenElse(left, b_side, bc), mxr = hn::IfThenElse(left, bc, b_side);
+  const V myl = hn::IfThenElse(left, s_side, sc), myr = hn::IfThenElse(left, sc, s_side);
+  const V mdl = hn::IfThenElse(left, inv_vs, inv_vc), mdr = hn::IfThenElse(left, inv_vc, inv_vs);
+  const V mh = hn::Sub(mxr, mxl);
+  const V mslope = hn::Div(hn::Sub(myr, myl), mh);
+  const V mden = hn::IfThenElse(left, hn::Sub(mdr, mslope), hn::Sub(mslope, mdl));
+  const V mr = ControlToFit(d, mden, mh, mdl, mdr, mslope, zero);
+  const V s_middle = RationalCubic(d, beta, mxl, mxr, myl, myr, mdl, mdr, mr);
+  // Outer maps: lower f_l(s) = cl N(z)^3 at z = -|x|/(sqrt3 s_l); upper f_u(s) = N(-s/2) at s_u.
+  const V kSqrt3 = hn::Set(d, 1.73205080756887729352744634151), kTwoPi = hn::Set(d, 6.28318530717958647692528676656);
+  const V zl = hn::Div(hn::Neg(ax), hn::Mul(kSqrt3, sl));
+  const V zpt = hn::IfThenElse(left, zl, hn::Mul(hn::Set(d, -0.5), su));
+  V Nz, gz;
+  NormCdfAndGauss(d, zpt, Nz, gz);
+  const V pz = hn::Mul(inv_sqrt2pi, gz);
+  const V b1 = v_side;
+  const V ss = s_side;
+  const V qv = hn::Sub(hn::Div(hn::Mul(ax, ax), hn::Mul(hn::Mul(ss, ss), ss)), hn::Mul(quarter, ss));
+  // lower map
+  const V cl = hn::Div(hn::Mul(kTwoPi, ax), hn::Mul(hn::Set(d, 3.0), kSqrt3));
+  const V fl = hn::Mul(cl, hn::Mul(hn::Mul(Nz, Nz), Nz));
+  const V fs_l = hn::Mul(hn::Div(hn::Mul(kTwoPi, hn::Mul(ax, ax)), hn::Mul(hn::Set(d, 3.0), hn::Mul(ss, ss))),
+                         hn::Mul(hn::Mul(Nz, Nz), pz));
+  const V fss_l = hn::Mul(hn::Div(fs_l, ss),
+                          hn::Sub(hn::Sub(hn::Mul(zpt, zpt), hn::Set(d, 2.0)), hn::Div(hn::Mul(hn::Add(zpt, zpt), pz), Nz)));
+  // upper map
+  const V fs_u = hn::Mul(hn::Set(d, -0.5), pz);
+  const V fss_u = hn::Mul(hn::Mul(hn::Set(d, 0.125), ss), pz);
+  const V fs = hn::IfThenElse(left, fs_l, fs_u), fss = hn::IfThenElse(left, fss_l, fss_u);
+  const V f2 = hn::Div(hn::NegMulAdd(fs, qv, fss), hn::Mul(b1, b1));
+  const V dfs = hn::Div(fs, b1);
+  // lower: cubic on [0, b_l] from (0, 0) slope 1 to (b_l, f_l) slope dfs, fitted on the right;
+  // upper: on [b_u, bmax] from (b_u, f_u) slope dfs to (bmax, 0) slope -1/(2 cosh(x/2)), on the left.
+  const V oxl = hn::IfThenElse(left, zero, b_side), oxr = hn::IfThenElse(left, b_side, bmax);
+  const V oyl = hn::IfThenElse(left, zero, Nz), oyr = hn::IfThenElse(left, fl, zero);
+  const V odr_u = hn::Div(hn::Set(d, -1.0), hn::Add(ex, bmax));  // -0.5/cosh(x/2)
+  const V odl = hn::IfThenElse(left, one, dfs), odr = hn::IfThenElse(left, dfs, odr_u);
+  const V oh = hn::Sub(oxr, oxl);
+  const V oslope = hn::Div(hn::Sub(oyr, oyl), oh);
+  const V oden = hn::IfThenElse(left, hn::Sub(odr, oslope), hn::Sub(oslope, odl));
+  const V orr = ControlToFit(d, oden, oh, odl, odr, oslope, f2);
+  const V f = RationalCubic(d, beta, oxl, oxr, oyl, oyr, odl, odr, orr);
+  // p for the inverse normal CDF: lower cbrt(f/cl) capped below 1/2, upper f.
+  const V ratio = hn::Div(f, cl);
+  V cb = hn::Exp(d, hn::Mul(hn::Set(d, 1.0 / 3.0), hn::Log(d, ratio)));
+  cb = hn::Sub(cb, hn::Mul(hn::Set(d, 1.0 / 3.0), hn::Sub(cb, hn::Div(ratio, hn::Mul(cb, cb)))));  // Newton
+  const V p_inv = hn::IfThenElse(left, hn::Min(cb, hn::Set(d, 0.5 - 1e-16)),
+                                 hn::IfThenElse(hn::Gt(f, zero), hn::Min(f, hn::Set(d, 0.5)), half));
+  const V zinv = InverseNormCdfLower(d, p_inv);
+  const V s_lower = hn::IfThenElse(hn::Gt(f, zero), hn::Div(ax, hn::Mul(kSqrt3, hn::Abs(zinv))), hn::Mul(half, sl));
+  const V s_upper =
+      hn::IfThenElse(hn::And(hn::Gt(f, zero), hn::Lt(f, half)), hn::Mul(hn::Set(d, -2.0), zinv), hn::Add(su, su));
+  V s = hn::IfThenElse(lower, s_lower, hn::IfThenElse(upper_branch, s_upper, s_middle));
+  // --- Householder(3) steps on the branch objective (implied_vol.cpp's householder_step) ---
+  const V ln_beta = hn::Log(d, beta);
+  const V cbeta = hn::Sub(bmax, beta);
+  auto done = bad;
+  auto last_cancel = hn::Lt(zero, zero);  // all false
+  int steps = 0;
+  for (; steps < iv_detail::kMaxSteps && !hn::AllTrue(d, done); ++steps) {
+    const auto B = NormalisedAt(d, x, s, ex, bmax);
+    const V b = B.b;
+    const V bv = hn::Mul(inv_sqrt2pi, B.E);  // b'(s)
+    const V s2 = hn::Mul(s, s);
+    const V xx_s3 = hn::Div(hn::Mul(x, x), hn::Mul(s2, s));
+    const V qq = hn::Sub(xx_s3, hn::Mul(quarter, s));
+    const V qp = hn::Sub(hn::Div(hn::Mul(hn::Set(d, -3.0), xx_s3), s), quarter);
+    const V cbv = hn::MulAdd(bmax, B.C_u1, hn::Mul(ex, B.T2));  // bmax - b(s), no cancellation
+    const V L = hn::Log(d, hn::IfThenElse(lower, b, hn::Div(cbv, cbeta)));
+    // lower
+    const V wl = hn::Div(bv, b);
+    const V nu_l = hn::Div(hn::Mul(hn::Sub(ln_beta, L), hn::Div(L, ln_beta)), wl);
+    const V g2 = hn::Div(hn::Neg(hn::Add(L, hn::Set(d, 2.0))), L);
+    const V g3 = hn::Div(hn::MulAdd(hn::MulAdd(hn::Set(d, 2.0), L, hn::Set(d, 6.0)), L, hn::Set(d, 6.0)), hn::Mul(L, L));
+    const V h2_l = hn::MulAdd(g2, wl, qq);
+    const V h3_l = hn::Add(hn::MulAdd(hn::Mul(g3, wl), wl, hn::Mul(hn::Mul(hn::Set(d, 3.0), g2), hn::Mul(wl, qq))),
+                           hn::MulAdd(qq, qq, qp));
+    // middle
+    const V nu_m = hn::Div(hn::Sub(beta, b), bv);
+    const V h2_m = qq;
+    const V h3_m = hn::MulAdd(qq, qq, qp);
+    // upper
+    const V wu = hn::Div(bv, cbv);
+    const V nu_u = hn::Div(L, wu);
+    const V h2_u = hn::Add(wu, qq);
+    const V h3_u = hn::Add(hn::MulAdd(hn::Add(wu, wu), wu, hn::Mul(hn::Mul(hn::Set(d, 3.0), wu), qq)), hn::MulAdd(qq, qq, qp));
+    const V nu = hn::IfThenElse(lower, nu_l, hn::IfThenElse(upper_branch, nu_u, nu_m));
+    const V h2 = hn::IfThenElse(lower, h2_l, hn::IfThenElse(upper_branch, h2_u, h2_m));
+    const V h3 = hn::IfThenElse(lower, h3_l, hn::IfThenElse(upper_branch, h3_u, h3_m));
+    const V step = hn::Div(hn::Mul(nu, hn::MulAdd(hn::Mul(half, h2), nu, one)),
+                           hn::MulAdd(nu, hn::MulAdd(nu, hn::Mul(h3, hn::Set(d, 1.0 / 6.0)), h2), one));
+    const V step_f = hn::IfThenElse(hn::Lt(hn::Abs(step), inf), step, nu);
+    V s_new = hn::IfThenElse(hn::Lt(hn::Abs(nu), inf), hn::Add(s, step_f), s);
+    s_new = hn::IfThenElse(hn::Gt(s_new, zero), s_new, hn::Mul(half, s));
+    // Lower branch with b underflowed to 0: step towards larger vol (the scalar rule).
+    s_new = hn::IfThenElse(hn::And(lower, hn::Not(hn::Gt(b, zero))), hn::Add(s, s), s_new);
+    const auto converged = hn::Not(hn::Gt(hn::Abs(hn::Sub(s_new, s)), hn::Mul(hn::Set(d, 1e-5), s_new)));
+    const auto cancel = hn::Or(B.cancel, hn::Lt(B.E, hn::Set(d, 1e-290)));
+    // Lanes still iterating take the step; record whether this step's b was reliable.
+    s = hn::IfThenElse(done, s, s_new);
+    last_cancel = hn::Or(hn::And(done, last_cancel), hn::AndNot(done, cancel));
+    done = hn::Or(done, converged);
+  }
+  if (hist) hist[steps] += hn::Lanes(d);
+  bad = hn::Or(bad, hn::Or(hn::Not(done), last_cancel));
+  bad = hn::Or(bad, hn::Not(hn::Lt(hn::Abs(s), inf)));
+  hn::StoreU(s, d, a.s + i);
+  return bad;
+}
+
+void IvKernel(const iv_detail::IvArgs& a) {
+  const hn::ScalableTag<double> d;
+  const std::size_t N = hn::Lanes(d);
+  HWY_ALIGN double flags[hn::MaxLanes(d)];
+  auto record = [&](hn::Mask<decltype(d)> bad, std::size_t base, std::size_t count) HWY_ATTR {
+    hn::Store(hn::IfThenElseZero(bad, hn::Set(d, 1.0)), d, flags);
+    for (std::size_t k = 0; k < count; ++k) a.scalar[base + k] = flags[k] != 0.0;
+  };
+  std::size_t i = 0;
+  for (; i + N <= a.n; i += N) record(IvVector(d, a, i, a.steps_histogram), i, N);
+  if (i < a.n) {
+    // Last partial vector: padded copy (scalar-flagged lanes are not computed).
+    const std::size_t count = a.n - i;
+    HWY_ALIGN double in[3][hn::MaxLanes(d)];
+    HWY_ALIGN double out[hn::MaxLanes(d)] = {};
+    unsigned char scalar[16] = {};  // >= MaxLanes; LoadU of the flag bytes reads N of them
+    for (std::size_t k = 0; k < N; ++k) {
+      in[0][k] = k < count ? a.beta[i + k] : 0.01;
+      in[1][k] = k < count ? a.x[i + k] : -0.1;
+      in[2][k] = k < count ? a.bmax[i + k] : std::exp(-0.05);
+      scalar[k] = k < count ? a.scalar[i + k] : 1;
+    }
+    const iv_detail::IvArgs t{in[0], in[1], in[2], out, scalar, N, nullptr};
+    record(IvVector(d, t, 0, nullptr), i, count);
+    for (std::size_t k = 0; k < count; ++k) a.s[i + k] = out[k];
+  }
+}
+
+}  // namespace alvh::options::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace alvh::options {
+HWY_EXPORT(IvKernel);
+
+std::size_t implied_vol_bsm_batch_counted(std::span<const unsigned char> type_is_call, std::span<const double> price,
+                                          std::span<const double> spot, std::span<const double> strike,
+                                          std::span<const double> t_years, std::span<const double> rate,
+                                          std::span<const double> yield, std::span<double> vol,
+                                          std::span<std::size_t> steps_histogram) {
+  const std::size_t n = price.size();
+  if (type_is_call.size() != n || spot.size() != n || strike.size() != n || t_years.size() != n || rate.size() != n ||
+      yield.size() != n || vol.size() != n)
+    throw DomainError("implied_vol_bsm_batch: all spans must have the same length");
+  if (!steps_histogram.empty() && steps_histogram.size() != iv_detail::kMaxSteps + 1)
+    throw DomainError(fmt::format("implied_vol_bsm_batch: steps histogram must have {} bins", iv_detail::kMaxSteps + 1));
+  // Normalisation per row exactly as implied_vol_black76 (std::exp/log, so beta and x are the
+  // scalar solver's to the bit); rows outside the vector path's domain are flagged.
+  constexpr std::size_t kChunk = 1024;
+  double beta[kChunk], xs[kChunk], bmax[kChunk], s[kChunk];
+  unsigned char scalar[kChunk];
+  std::size_t total = 0;
+  for (std::size_t base = 0; base < n; base += kChunk) {
+    const std::size_t m = std::min(kChunk, n - base);
+    for (std::size_t j = 0; j < m; ++j) {
+      const std::size_t i = base + j;
+      const double S = spot[i], K = strike[i], T = t_years[i], r = rate[i], q = yield[i], P = price[i];
+      beta[j] = 0.01, xs[j] = -0.1, bmax[j] = 0.951229424500714;  // harmless values for scalar rows
+      scalar[j] = 1;
+      if (!(std::isfinite(S) && S > 0 && std::isfinite(K) && K > 0 && std::isfinite(T) && T > 0 &&
+            std::isfinite(r) && std::isfinite(q) && std::isfinite(P)))
+        continue;
+      const double F = S * std::exp((r - q) * T), D = std::exp(-r * T);
+      const double und = P / D;
+      const bool call = type_is_call[i] != 0;
+      const double intrinsic = call ? std::max(F - K, 0.0) : std::max(K - F, 0.0);
+      const double upper = call ? F : K;
+      const double margin = 1e-12 * upper;  // near a bound: the scalar solver decides
+      if (!(und - intrinsic > margin) || !(und + margin < upper)) continue;
+      const double otm = (und - intrinsic) / (std::sqrt(F) * std::sqrt(K));
+      const double x = -std::abs(std::log(F / K));
+      const double bm = std::exp(0.5 * x);
+      if (!(x < 0.0) || !(otm < (1.0 - 1e-12) * bm) || !(otm > 1e-280)) continue;
+      beta[j] = otm, xs[j] = x, bmax[j] = bm;
+      scalar[j] = 0;
+    }
+    const iv_detail::IvArgs args{beta, xs, bmax, s, scalar, m,
+                                 steps_histogram.empty() ? nullptr : steps_histogram.data()};
+    HWY_DYNAMIC_DISPATCH(IvKernel)(args);
+    // Scalar solver, in row order: the first invalid row throws its typed error, prefixed.
+    for (std::size_t j = 0; j < m; ++j) {
+      const std::size_t i = base + j;
+      if (!scalar[j]) {
+        vol[i] = s[j] / std::sqrt(t_years[i]);
+        continue;
+      }
+      ++total;
+      try {
+        vol[i] = implied_vol_bsm(type_is_call[i] ? OptionType::Call : OptionType::Put, price[i], spot[i], strike[i],
+                                 t_years[i], rate[i], yield[i]);
+      } catch (const ArbitrageBoundsError& e) {
+        throw ArbitrageBoundsError(fmt::format("row {}: {}", i, e.what()));
+      } catch (const DomainError& e) {
+        throw DomainError(fmt::format("row {}: {}", i, e.what()));
+      }
+    }
+  }
+  return total;
+}
+
+void implied_vol_bsm_batch(std::span<const unsigned char> type_is_call, std::span<const double> price,
+                           std::span<const double> spot, std::span<const double> strike,
+                           std::span<const double> t_years, std::span<const double> rate, std::span<const double> yield,
+                           std::span<double> vol) {
+  (void)implied_vol_bsm_batch_counted(type_is_call, price, spot, strike, t_years, rate, yield, vol, {});
+}
+
+}  // namespace alvh::options
+#endif
