@@ -143,11 +143,13 @@ HWY_INLINE V ControlToFit(D d, V den, V h, V dl, V dr, V slope, V second) {
 }
 
 // Normalised OTM Black price b(x, s) and parts, x <= 0 (ex = e^{-x/2}, ex_inv = e^{x/2}).
-template <class D, class V = hn::Vec<D>>
+// kAccurate = false (initial guess, first Householder step, where a 1e-13 error in b is far
+// below the iteration's own error) skips the small-t series in cancelling lanes.
+template <bool kAccurate, class D, class V = hn::Vec<D>>
 HWY_INLINE OtmParts<V, hn::Mask<D>> NormalisedAt(D d, V x, V s, V ex, V ex_inv) {
   const V h = hn::Div(x, s);
   const V hl = hn::Div(hn::NegMulAdd(h, s, x), s);
-  return NormalisedOtm(d, h, hl, hn::Mul(hn::Set(d, 0.5), s), ex, ex_inv, kIvCancelLimit);
+  return NormalisedOtm(d, h, hl, hn::Mul(hn::Set(d, 0.5), s), ex, ex_inv, kIvCancelLimit, kAccurate);
 }
 
 // One vector of rows at offset i: returns the lanes for the scalar solver; writes vol.
@@ -166,13 +168,13 @@ HWY_INLINE hn::Mask<DF> IvVector(DF d, const iv_detail::IvArgs& a, std::size_t i
   const V ax = hn::Neg(x);
   // --- initial guess (implied_vol.cpp's otm_call_implied_s) ---
   const V sc = hn::Sqrt(hn::Add(ax, ax));
-  const auto Bc = NormalisedAt(d, x, sc, ex, bmax);
+  const auto Bc = NormalisedAt<false>(d, x, sc, ex, bmax);
   const V bc = Bc.b, vc = hn::Mul(inv_sqrt2pi, Bc.E);
   const auto left = hn::Lt(beta, bc);
   const V sl = hn::Max(hn::Sub(sc, hn::Div(bc, vc)), hn::Mul(quarter, sc));
   const V su = hn::Add(sc, hn::Div(hn::Sub(bmax, bc), vc));
   const V s_side = hn::IfThenElse(left, sl, su);
-  const auto Bs = NormalisedAt(d, x, s_side, ex, bmax);
+  const auto Bs = NormalisedAt<false>(d, x, s_side, ex, bmax);
   const V b_side = Bs.b, v_side = hn::Mul(inv_sqrt2pi, Bs.E);
   const auto lower = hn::And(left, hn::Lt(beta, b_side));
   const auto upper_branch = hn::AndNot(left, hn::Gt(beta, b_side));
@@ -238,7 +240,7 @@ HWY_INLINE hn::Mask<DF> IvVector(DF d, const iv_detail::IvArgs& a, std::size_t i
   auto last_cancel = hn::Lt(zero, zero);  // all false
   int steps = 0;
   for (; steps < iv_detail::kMaxSteps && !hn::AllTrue(d, done); ++steps) {
-    const auto B = NormalisedAt(d, x, s, ex, bmax);
+    const auto B = steps == 0 ? NormalisedAt<false>(d, x, s, ex, bmax) : NormalisedAt<true>(d, x, s, ex, bmax);
     const V b = B.b;
     const V bv = hn::Mul(inv_sqrt2pi, B.E);  // b'(s)
     const V s2 = hn::Mul(s, s);
@@ -274,7 +276,10 @@ HWY_INLINE hn::Mask<DF> IvVector(DF d, const iv_detail::IvArgs& a, std::size_t i
     s_new = hn::IfThenElse(hn::Gt(s_new, zero), s_new, hn::Mul(half, s));
     // Lower branch with b underflowed to 0: step towards larger vol (the scalar rule).
     s_new = hn::IfThenElse(hn::And(lower, hn::Not(hn::Gt(b, zero))), hn::Add(s, s), s_new);
-    const auto converged = hn::Not(hn::Gt(hn::Abs(hn::Sub(s_new, s)), hn::Mul(hn::Set(d, 1e-5), s_new)));
+    // The first step's b may carry ~1e-13 (no series): convergence is only accepted from the
+    // second step on, whose b is accurate.
+    const auto converged = hn::And(hn::Not(hn::Gt(hn::Abs(hn::Sub(s_new, s)), hn::Mul(hn::Set(d, 1e-5), s_new))),
+                                   hn::Ne(hn::Set(d, static_cast<double>(steps)), zero));
     const auto cancel = hn::Or(B.cancel, hn::Lt(B.E, hn::Set(d, 1e-290)));
     // Lanes still iterating take the step; record whether this step's b was reliable.
     s = hn::IfThenElse(done, s, s_new);

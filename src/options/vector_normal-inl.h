@@ -106,8 +106,9 @@ HWY_INLINE V ExpMinusHalfSumSquares(D d, V h, V hl, V t) {
 //   b = ex_inv N(u1) - ex N(u2)    (normalised OTM price b(-|x|, s), Jäckel 2015 eq. (2.4)),
 // and when u1 is in the erfcx range the same b = 0.5 E (erfcx(|u1|/sqrt2) - erfcx(|u2|/sqrt2))
 // without the factors ex, ex_inv (the form of black.cpp). `cancel` flags lanes where the two
-// terms cancel to less than 1/kCancelLimit of the first: there the scalar pricer's series /
-// quadrature is needed to keep 1e-13 relative accuracy.
+// terms cancel beyond cancel_limit: there, for |h| < 4, the small-t series replaces b (as in
+// black.cpp); `cancel` stays set (scalar path: black.cpp's Gauss-Laguerre form) for |h| >= 4
+// or where 12 series terms do not converge.
 template <class V, class M>
 struct OtmParts {
   V b;          // normalised OTM price b(-|x|, s) >= 0
@@ -121,9 +122,54 @@ struct OtmParts {
 // whose round trip must hold to 1e-14, uses the scalar pricer's limit 0.9 (one digit).
 inline constexpr double kCancelLimit = 0.995;
 
+// Small-t expansion of the OTM normalised price at fixed h = a + al <= 0 (black.cpp's
+// otm_small_t, the same series with a fixed number of terms):
+//   b = 2 phi(h) sum_{k odd} c_k t^k,  c_k = sum_{m<=k} h^m/m! e_{k-m},
+//   e_0 = N(h)/phi(h), e_j = (-1)^{j-1} He_{j-1}(h)/j!  (j >= 1, Hermite recursion).
+// `converged` marks lanes whose last two terms are below 1e-17 of the sum (the scalar rule).
+inline constexpr int kSeriesMaxK = 23;  // odd powers t^1 .. t^23 (12 terms)
+
+template <class D, class V = hn::Vec<D>>
+HWY_INLINE V SmallTSeries(D d, V a, V al, V t, hn::Mask<D>& converged) {
+  const V zero = hn::Zero(d);
+  const V gauss = ExpMinusHalfSumSquares(d, a, al, zero);  // exp(-h^2/2)
+  const V phi = hn::Mul(hn::Set(d, 0.398942280401432677939946059934), gauss);
+  hn::Mask<D> small;
+  const V R = CodyErfcRatio(d, hn::Mul(hn::Neg(a), hn::Set(d, 0.707106781186547524400844362105)), small);
+  // N(h)/phi(h): small lanes R = erfc, N = R/2; others R = erfcx, N = gauss R/2.
+  const V Y = hn::IfThenElse(small, hn::Div(hn::Mul(hn::Set(d, 0.5), R), phi),
+                             hn::Mul(hn::Set(d, 1.25331413731550025120788264241), R));  // sqrt(pi/2)
+  V e[kSeriesMaxK + 1], hm[kSeriesMaxK + 1];
+  e[0] = Y;
+  hm[0] = hn::Set(d, 1.0);
+  V he_prev = zero, he = hn::Set(d, 1.0);
+  double inv_fact = 1.0;
+  for (int j = 1; j <= kSeriesMaxK; ++j) {
+    inv_fact /= j;
+    e[j] = hn::Mul(he, hn::Set(d, ((j - 1) % 2 == 0 ? 1.0 : -1.0) * inv_fact));
+    const V next = hn::NegMulAdd(hn::Set(d, static_cast<double>(j - 1)), he_prev, hn::Mul(a, he));
+    he_prev = he;
+    he = next;
+    hm[j] = hn::Mul(hm[j - 1], hn::Mul(a, hn::Set(d, 1.0 / j)));
+  }
+  const V t2 = hn::Mul(t, t);
+  V sum = zero, tk = t, term = zero, prev_term = zero;
+  for (int k = 1; k <= kSeriesMaxK; k += 2) {
+    V c = hn::Mul(hm[0], e[k]);
+    for (int m = 1; m <= k; ++m) c = hn::MulAdd(hm[m], e[k - m], c);
+    prev_term = term;
+    term = hn::Mul(c, tk);
+    sum = hn::Add(sum, term);
+    tk = hn::Mul(tk, t2);
+  }
+  const V tiny = hn::Mul(hn::Set(d, 1e-17), hn::Abs(sum));
+  converged = hn::And(hn::Lt(hn::Abs(term), tiny), hn::Lt(hn::Abs(prev_term), tiny));
+  return hn::Mul(hn::Add(phi, phi), sum);
+}
+
 template <class D, class V = hn::Vec<D>>
 HWY_INLINE OtmParts<V, hn::Mask<D>> NormalisedOtm(D d, V h, V hl, V t, V ex, V ex_inv,
-                                                  double cancel_limit = kCancelLimit) {
+                                                  double cancel_limit = kCancelLimit, bool use_series = true) {
   const V half = hn::Set(d, 0.5), one = hn::Set(d, 1.0), zero = hn::Zero(d);
   const V inv_sqrt2 = hn::Set(d, 0.707106781186547524400844362105);
   const V a = hn::Neg(hn::Abs(h));
@@ -145,6 +191,16 @@ HWY_INLINE OtmParts<V, hn::Mask<D>> NormalisedOtm(D d, V h, V hl, V t, V ex, V e
   const V limit = hn::Set(d, cancel_limit);
   o.b = hn::Max(hn::IfThenElse(tails, hn::Mul(hn::Mul(half, o.E), hn::Sub(R1, R2)), hn::Sub(A, B)), zero);
   o.cancel = hn::Or(hn::And(tails, hn::Gt(R2, hn::Mul(limit, R1))), hn::AndNot(tails, hn::Gt(B, hn::Mul(limit, A))));
+  // Cancelling lanes with |h| < 4: the small-t series (black.cpp's choice for that region).
+  const auto series_lanes = hn::And(o.cancel, hn::Gt(a, hn::Set(d, -4.0)));
+  if (use_series && !hn::AllFalse(d, series_lanes)) {
+    const V al = hn::IfThenElse(hn::Gt(h, zero), hn::Neg(hl), hl);
+    hn::Mask<D> converged;
+    const V bs = SmallTSeries(d, a, al, t, converged);
+    const auto use = hn::And(series_lanes, converged);
+    o.b = hn::IfThenElse(use, hn::Max(bs, zero), o.b);
+    o.cancel = hn::AndNot(use, o.cancel);
+  }
   return o;
 }
 
