@@ -98,7 +98,7 @@ SimConfig load_sim_config(const std::string& path) {
   Reader rd{path};
   SimConfig c;
   c.path = path;
-  rd.check_keys(root, "", {"merton", "heston", "regime", "bootstrap", "hedge", "events"});
+  rd.check_keys(root, "", {"merton", "heston", "regime", "bootstrap", "hedge", "events", "engine"});
   if (const auto* n = root.get("merton")) {
     const auto& t = rd.table(*n, "merton");
     rd.check_keys(t, "merton.", {"intensity", "jump_mean", "jump_stdev"});
@@ -143,6 +143,14 @@ SimConfig load_sim_config(const std::string& path) {
     c.bootstrap.mean_block = rd.number(t, "bootstrap.", "mean_block", c.bootstrap.mean_block);
     c.bootstrap.demean = rd.boolean(t, "bootstrap.", "demean", false);
     c.bootstrap.interval_years = rd.number(t, "bootstrap.", "interval_years", 0.0);
+  }
+  if (const auto* n = root.get("engine")) {
+    const auto& t = rd.table(*n, "engine");
+    rd.check_keys(t, "engine.", {"normals"});
+    const std::string normals = rd.string(t, "engine.", "normals", "fast");
+    if (normals == "fast") c.engine.normals = NormalMethod::Fast;
+    else if (normals == "exact") c.engine.normals = NormalMethod::Exact;
+    else rd.fail(*t.get("normals"), "engine.normals", "expected \"fast\" or \"exact\", got \"" + normals + "\"");
   }
   if (const auto* n = root.get("hedge")) {
     const auto& t = rd.table(*n, "hedge");

@@ -39,6 +39,8 @@ initial_state = 1
 [hedge]
 mark = "intrinsic"
 vol = 0.9
+[engine]
+normals = "exact"
 [[events]]
 name = "FOMC"
 t_years = 0.05
@@ -57,6 +59,9 @@ jump_stdev = 0.08
   EXPECT_EQ(c.regime.generator, (std::vector<double>{-4, 4, 12, -12}));
   EXPECT_EQ(c.regime.initial_state, 1);
   EXPECT_EQ(c.hedge.mark, HedgeMarking::Intrinsic);
+  EXPECT_EQ(c.engine.normals, NormalMethod::Exact);
+  EXPECT_EQ(SimConfig{}.engine.normals, NormalMethod::Fast);  // the default, as SimulationSpec's
+  EXPECT_EQ(SimConfig{}.engine.normals, SimulationSpec{}.normals);
   ASSERT_EQ(c.events.size(), 2u);
   EXPECT_EQ(c.events[0].name, "FOMC");
   EXPECT_EQ(c.events[1].probability, 1.0);
@@ -89,6 +94,15 @@ TEST(SimConfig, UnknownKeyIsAnInputErrorNamingIt) {
   EXPECT_THROW(load_sim_config(p4), InputError);
   const auto p5 = write_temp("bad5.toml", "[merton\n");
   EXPECT_THROW(load_sim_config(p5), InputError);
+  const auto p6 = write_temp("bad6.toml", "[engine]\nnormals = \"ziggurat\"\n");
+  try {
+    load_sim_config(p6);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "engine.normals");
+    EXPECT_EQ(e.line(), 2u);
+  }
+  std::filesystem::remove(p6);
   EXPECT_THROW(load_sim_config("/nonexistent/x.toml"), InputError);
   EXPECT_THROW(make_model("bootstrap", 0.0, 0.5, SimConfig{}), InputError);
   EXPECT_THROW(make_model("regime", 0.0, 0.5, SimConfig{}), InputError);

@@ -9,6 +9,7 @@
 //               or history = "prices.csv" (+ column, window, states) to calibrate
 //   [bootstrap] file, column, mean_block, demean, interval_years
 //   [hedge]     mark = "black76" | "intrinsic", vol
+//   [engine]    normals = "fast" | "exact"                  (SimulationSpec::normals; default fast)
 //   [[events]]  name, t_years, probability, jump_mean, jump_stdev
 #include <optional>
 #include <string>
@@ -47,6 +48,9 @@ struct SimConfig {
     HedgeMarking mark = HedgeMarking::Black76;
     std::optional<double> vol;
   } hedge;
+  struct Engine {
+    NormalMethod normals = NormalMethod::Fast;  // normal.hpp; SimulationSpec::normals
+  } engine;
   std::vector<ScheduledEvent> events;
   std::string path;  // file it came from (for messages)
 };
