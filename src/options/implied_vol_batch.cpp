@@ -152,9 +152,20 @@ HWY_INLINE OtmParts<V, hn::Mask<D>> NormalisedAt(D d, V x, V s, V ex, V ex_inv) 
   return NormalisedOtm(d, h, hl, hn::Mul(hn::Set(d, 0.5), s), ex, ex_inv, kIvCancelLimit, kAccurate);
 }
 
-// One vector of rows at offset i: returns the lanes for the scalar solver; writes vol.
+// The kernel runs in passes over blocks of kIvBlock rows (loop fission, as the pricing batch):
+// the initial guess for every vector of the block, then each Householder step for every vector
+// still iterating, so that the out-of-order core overlaps independent vectors instead of
+// waiting on one long chain. Per-row state lives in L1 scratch.
+inline constexpr std::size_t kIvBlock = 64;
+
+struct IvScratch {
+  HWY_ALIGN double s[kIvBlock], lower[kIvBlock], upper[kIvBlock], done[kIvBlock], last_cancel[kIvBlock];
+  HWY_ALIGN double ln_beta[kIvBlock];
+};
+
+// Initial guess for the vector at offset i (scratch offset j).
 template <class DF>
-HWY_INLINE hn::Mask<DF> IvVector(DF d, const iv_detail::IvArgs& a, std::size_t i, std::size_t* hist) {
+HWY_INLINE void GuessVector(DF d, const iv_detail::IvArgs& a, std::size_t i, IvScratch& w, std::size_t j) {
   using V = hn::Vec<DF>;
   const V zero = hn::Zero(d), one = hn::Set(d, 1.0), half = hn::Set(d, 0.5), quarter = hn::Set(d, 0.25);
   const V inf = hn::Set(d, HUGE_VAL);
@@ -164,7 +175,15 @@ HWY_INLINE hn::Mask<DF> IvVector(DF d, const iv_detail::IvArgs& a, std::size_t i
   const hn::Rebind<int32_t, DF> di32;
   auto bad = hn::Ne(hn::PromoteTo(d, hn::PromoteTo(di32, hn::LoadU(d8, a.scalar + i))), zero);
   const V ex = hn::Div(one, bmax);  // e^{-x/2}
-  if (hn::AllTrue(d, bad)) return bad;
+  hn::Store(hn::IfThenElseZero(bad, one), d, w.done + j);
+  hn::Store(zero, d, w.last_cancel + j);
+  if (hn::AllTrue(d, bad)) {
+    hn::Store(one, d, w.s + j);
+    hn::Store(zero, d, w.lower + j);
+    hn::Store(zero, d, w.upper + j);
+    hn::Store(zero, d, w.ln_beta + j);
+    return;
+  }
   const V ax = hn::Neg(x);
   // --- initial guess (implied_vol.cpp's otm_call_implied_s) ---
   const V sc = hn::Sqrt(hn::Add(ax, ax));
@@ -232,15 +251,34 @@ HWY_INLINE hn::Mask<DF> IvVector(DF d, const iv_detail::IvArgs& a, std::size_t i
   const V s_lower = hn::IfThenElse(hn::Gt(f, zero), hn::Div(ax, hn::Mul(kSqrt3, hn::Abs(zinv))), hn::Mul(half, sl));
   const V s_upper =
       hn::IfThenElse(hn::And(hn::Gt(f, zero), hn::Lt(f, half)), hn::Mul(hn::Set(d, -2.0), zinv), hn::Add(su, su));
-  V s = hn::IfThenElse(lower, s_lower, hn::IfThenElse(upper_branch, s_upper, s_middle));
+  const V s = hn::IfThenElse(lower, s_lower, hn::IfThenElse(upper_branch, s_upper, s_middle));
+  hn::Store(s, d, w.s + j);
+  hn::Store(hn::IfThenElseZero(lower, one), d, w.lower + j);
+  hn::Store(hn::IfThenElseZero(upper_branch, one), d, w.upper + j);
+  hn::Store(hn::Log(d, beta), d, w.ln_beta + j);
+  (void)inf;
+}
+
+// One Householder(3) step for the vector at offset i; returns whether lanes are still iterating.
+template <bool kAccurate, class DF>
+HWY_INLINE bool StepVector(DF d, const iv_detail::IvArgs& a, std::size_t i, IvScratch& w, std::size_t j) {
+  using V = hn::Vec<DF>;
+  const V zero = hn::Zero(d), one = hn::Set(d, 1.0), half = hn::Set(d, 0.5), quarter = hn::Set(d, 0.25);
+  const V inf = hn::Set(d, HUGE_VAL);
+  const V inv_sqrt2pi = hn::Set(d, 0.398942280401432677939946059934);
+  auto done = hn::Gt(hn::Load(d, w.done + j), zero);
+  if (hn::AllTrue(d, done)) return false;
+  const V beta = hn::LoadU(d, a.beta + i), x = hn::LoadU(d, a.x + i), bmax = hn::LoadU(d, a.bmax + i);
+  const V ex = hn::Div(one, bmax);  // e^{-x/2}
+  const auto lower = hn::Gt(hn::Load(d, w.lower + j), zero);
+  const auto upper_branch = hn::Gt(hn::Load(d, w.upper + j), zero);
+  auto last_cancel = hn::Gt(hn::Load(d, w.last_cancel + j), zero);
+  V s = hn::Load(d, w.s + j);
+  const V ln_beta = hn::Load(d, w.ln_beta + j);
   // --- Householder(3) steps on the branch objective (implied_vol.cpp's householder_step) ---
-  const V ln_beta = hn::Log(d, beta);
   const V cbeta = hn::Sub(bmax, beta);
-  auto done = bad;
-  auto last_cancel = hn::Lt(zero, zero);  // all false
-  int steps = 0;
-  for (; steps < iv_detail::kMaxSteps && !hn::AllTrue(d, done); ++steps) {
-    const auto B = steps == 0 ? NormalisedAt<false>(d, x, s, ex, bmax) : NormalisedAt<true>(d, x, s, ex, bmax);
+  {
+    const auto B = NormalisedAt<kAccurate>(d, x, s, ex, bmax);
     const V b = B.b;
     const V bv = hn::Mul(inv_sqrt2pi, B.E);  // b'(s)
     const V s2 = hn::Mul(s, s);
@@ -279,16 +317,32 @@ HWY_INLINE hn::Mask<DF> IvVector(DF d, const iv_detail::IvArgs& a, std::size_t i
     // The first step's b may carry ~1e-13 (no series): convergence is only accepted from the
     // second step on, whose b is accurate.
     const auto converged = hn::And(hn::Not(hn::Gt(hn::Abs(hn::Sub(s_new, s)), hn::Mul(hn::Set(d, 1e-5), s_new))),
-                                   hn::Ne(hn::Set(d, static_cast<double>(steps)), zero));
+                                   kAccurate ? hn::Eq(zero, zero) : hn::Lt(zero, zero));
     const auto cancel = hn::Or(B.cancel, hn::Lt(B.E, hn::Set(d, 1e-290)));
     // Lanes still iterating take the step; record whether this step's b was reliable.
     s = hn::IfThenElse(done, s, s_new);
     last_cancel = hn::Or(hn::And(done, last_cancel), hn::AndNot(done, cancel));
     done = hn::Or(done, converged);
   }
-  if (hist) hist[steps] += hn::Lanes(d);
-  bad = hn::Or(bad, hn::Or(hn::Not(done), last_cancel));
-  bad = hn::Or(bad, hn::Not(hn::Lt(hn::Abs(s), inf)));
+  hn::Store(s, d, w.s + j);
+  hn::Store(hn::IfThenElseZero(done, one), d, w.done + j);
+  hn::Store(hn::IfThenElseZero(last_cancel, one), d, w.last_cancel + j);
+  (void)inf;
+  return !hn::AllTrue(d, done);
+}
+
+// Final pass: store s, return the lanes for the scalar solver.
+template <class DF>
+HWY_INLINE hn::Mask<DF> FinishVector(DF d, const iv_detail::IvArgs& a, std::size_t i, const IvScratch& w,
+                                     std::size_t j) {
+  const auto zero = hn::Zero(d);
+  const hn::Rebind<uint8_t, DF> d8;
+  const hn::Rebind<int32_t, DF> di32;
+  auto bad = hn::Ne(hn::PromoteTo(d, hn::PromoteTo(di32, hn::LoadU(d8, a.scalar + i))), zero);
+  const auto s = hn::Load(d, w.s + j);
+  bad = hn::Or(bad, hn::Not(hn::Gt(hn::Load(d, w.done + j), zero)));
+  bad = hn::Or(bad, hn::Gt(hn::Load(d, w.last_cancel + j), zero));
+  bad = hn::Or(bad, hn::Not(hn::Lt(hn::Abs(s), hn::Set(d, HUGE_VAL))));
   hn::StoreU(s, d, a.s + i);
   return bad;
 }
@@ -297,27 +351,52 @@ void IvKernel(const iv_detail::IvArgs& a) {
   const hn::ScalableTag<double> d;
   const std::size_t N = hn::Lanes(d);
   HWY_ALIGN double flags[hn::MaxLanes(d)];
-  auto record = [&](hn::Mask<decltype(d)> bad, std::size_t base, std::size_t count) HWY_ATTR {
-    hn::Store(hn::IfThenElseZero(bad, hn::Set(d, 1.0)), d, flags);
-    for (std::size_t k = 0; k < count; ++k) a.scalar[base + k] = flags[k] != 0.0;
+  IvScratch w;
+  // Passes over args' rows [base, base + len) (len a multiple of N, <= kIvBlock); the flags of
+  // the first `count` rows go to flags_out.
+  auto block = [&](const iv_detail::IvArgs& args, std::size_t base, std::size_t len, std::size_t count,
+                   unsigned char* flags_out, std::size_t* hist) HWY_ATTR {
+    for (std::size_t j = 0; j < len; j += N) GuessVector(d, args, base + j, w, j);
+    for (std::size_t j = 0; j < len; j += N) StepVector<false>(d, args, base + j, w, j);
+    int steps = 1;
+    bool any = true;
+    while (any && steps < iv_detail::kMaxSteps) {
+      any = false;
+      for (std::size_t j = 0; j < len; j += N) any = StepVector<true>(d, args, base + j, w, j) || any;
+      ++steps;
+    }
+    if (hist) hist[steps] += len;  // rows by the number of step passes their block ran
+    for (std::size_t j = 0; j < len; j += N) {
+      const auto bad = FinishVector(d, args, base + j, w, j);
+      hn::Store(hn::IfThenElseZero(bad, hn::Set(d, 1.0)), d, flags);
+      for (std::size_t k = 0; k < N && j + k < count; ++k) flags_out[base + j + k] = flags[k] != 0.0;
+    }
   };
-  std::size_t i = 0;
-  for (; i + N <= a.n; i += N) record(IvVector(d, a, i, a.steps_histogram), i, N);
-  if (i < a.n) {
+  const std::size_t full = a.n / N * N;
+  for (std::size_t i = 0; i < full; i += kIvBlock) {
+    const std::size_t len = std::min(kIvBlock, full - i);
+    block(a, i, len, len, a.scalar, a.steps_histogram);
+  }
+  if (full < a.n) {
     // Last partial vector: padded copy (scalar-flagged lanes are not computed).
-    const std::size_t count = a.n - i;
-    HWY_ALIGN double in[3][hn::MaxLanes(d)];
-    HWY_ALIGN double out[hn::MaxLanes(d)] = {};
-    unsigned char scalar[16] = {};  // >= MaxLanes; LoadU of the flag bytes reads N of them
+    const std::size_t count = a.n - full;
+    constexpr std::size_t kPad = 16;  // >= MaxLanes of every target (sized apart from it, so
+                                      // that the dead single-lane instance does not warn)
+    HWY_ALIGN double in[3][kPad];
+    HWY_ALIGN double out[kPad] = {};
+    unsigned char scalar[kPad] = {};  // LoadU of the flag bytes reads N of them
     for (std::size_t k = 0; k < N; ++k) {
-      in[0][k] = k < count ? a.beta[i + k] : 0.01;
-      in[1][k] = k < count ? a.x[i + k] : -0.1;
-      in[2][k] = k < count ? a.bmax[i + k] : std::exp(-0.05);
-      scalar[k] = k < count ? a.scalar[i + k] : 1;
+      in[0][k] = k < count ? a.beta[full + k] : 0.01;
+      in[1][k] = k < count ? a.x[full + k] : -0.1;
+      in[2][k] = k < count ? a.bmax[full + k] : std::exp(-0.05);
+      scalar[k] = k < count ? a.scalar[full + k] : 1;
     }
     const iv_detail::IvArgs t{in[0], in[1], in[2], out, scalar, N, nullptr};
-    record(IvVector(d, t, 0, nullptr), i, count);
-    for (std::size_t k = 0; k < count; ++k) a.s[i + k] = out[k];
+    block(t, 0, N, count, scalar, nullptr);
+    for (std::size_t k = 0; k < count; ++k) {
+      a.s[full + k] = out[k];
+      a.scalar[full + k] = scalar[k];
+    }
   }
 }
 
