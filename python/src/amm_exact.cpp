@@ -12,6 +12,7 @@
 #include "alvh/amm/swap_math.hpp"
 #include "alvh/amm/tick_math.hpp"
 #include "alvh/amm/uint256.hpp"
+#include "big_int.hpp"
 #include "bindings.hpp"
 
 namespace alvh::python {
@@ -24,42 +25,6 @@ using amm::u128;
 
 PyObject* g_revert = nullptr;
 
-std::string int_text(const py::handle& v, const char* name) {
-  if (!py::isinstance<py::int_>(v) || py::isinstance<py::bool_>(v))
-    throw DomainError(std::string(name) + ": expected a Python int, got " + std::string(py::str(v.get_type())));
-  return py::str(v);
-}
-
-U256 to_u256(const py::int_& v, const char* name) {
-  const std::string s = int_text(v, name);
-  if (!s.empty() && s[0] == '-') throw DomainError(std::string(name) + ": expected an unsigned integer, got " + s);
-  try {
-    return U256::parse(s);
-  } catch (const DomainError&) {
-    throw DomainError(std::string(name) + ": expected an integer < 2^256, got " + s);
-  }
-}
-
-I256 to_i256(const py::int_& v, const char* name) {
-  const std::string s = int_text(v, name);
-  try {
-    return I256::parse(s);
-  } catch (const DomainError&) {
-    throw DomainError(std::string(name) + ": expected an integer in [-2^255, 2^255), got " + s);
-  }
-}
-
-u128 to_u128(const py::int_& v, const char* name) {
-  const U256 x = to_u256(v, name);
-  if (!x.fits_u128()) throw DomainError(std::string(name) + ": expected an integer < 2^128 (uint128), got " + x.to_string());
-  return x.lo;
-}
-
-py::int_ from_text(const std::string& s) {
-  return py::reinterpret_steal<py::int_>(PyLong_FromString(s.c_str(), nullptr, 10));
-}
-py::int_ from_u256(const U256& x) { return from_text(x.to_string()); }
-py::int_ from_u128(u128 x) { return from_text(amm::to_string(x)); }
 }  // namespace
 
 void bind_amm_exact(py::module_& m) {

@@ -52,5 +52,7 @@ void bind_hedge(py::module_& m);
 void bind_sim(py::module_& m);
 void bind_backtest(py::module_& m);
 void bind_surface(py::module_& m);
+void bind_pool(py::module_& m);
+void bind_signals(py::module_& m);
 
 }  // namespace alvh::python

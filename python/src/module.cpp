@@ -14,6 +14,8 @@ PYBIND11_MODULE(_alvh, m) {
   ap::bind_errors(m);
   ap::bind_amm(m);
   ap::bind_amm_exact(m);
+  ap::bind_pool(m);
+  ap::bind_signals(m);
   ap::bind_options(m);
   ap::bind_surface(m);
   ap::bind_risk(m);
