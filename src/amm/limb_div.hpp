@@ -286,8 +286,16 @@ inline bool divrem(const u64* u, int m, const u64* v, int n, u64* q, u64* r) {
 
 // Full product of a (na limbs) and b (nb limbs) into p[0..na+nb).
 inline void mul(const u64* a, int na, const u64* b, int nb, u64* p) {
-  for (int i = 0; i < na + nb; ++i) p[i] = 0;
-  for (int i = 0; i < na; ++i) {
+  {  // the first row initialises p[0..nb] (no variable-length clear)
+    u64 c = 0;
+    for (int k = 0; k < nb; ++k) {
+      const u128 t = u128(a[0]) * b[k] + c;
+      p[k] = lo64(t);
+      c = hi64(t);
+    }
+    p[nb] = c;
+  }
+  for (int i = 1; i < na; ++i) {
     u64 c = 0;
     for (int k = 0; k < nb; ++k) {
       const u128 t = u128(a[i]) * b[k] + p[i + k] + c;
@@ -301,8 +309,17 @@ inline void mul(const u64* a, int na, const u64* b, int nb, u64* p) {
 // Fixed-size product p[0..NA+NB) = a * b (fully unrolled).
 template <int NA, int NB>
 inline void mul_fixed(const u64* a, const u64* b, u64* p) {
-  u64 acc[NA + NB] = {};
-  for (int i = 0; i < NA; ++i) {
+  u64 acc[NA + NB];  // the first row initialises it (a cleared array becomes a rep stos)
+  {
+    u64 c = 0;
+    for (int k = 0; k < NB; ++k) {
+      const u128 t = u128(a[0]) * b[k] + c;
+      acc[k] = lo64(t);
+      c = hi64(t);
+    }
+    acc[NB] = c;
+  }
+  for (int i = 1; i < NA; ++i) {
     u64 c = 0;
     for (int k = 0; k < NB; ++k) {
       const u128 t = u128(a[i]) * b[k] + acc[i + k] + c;

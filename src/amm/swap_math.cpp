@@ -98,14 +98,19 @@ inline Amount0Fraction amount0_fraction(u128 a, u128 b, u128 liquidity) {
   return f;
 }
 
+// The U256 of quotient digits q[0..nq) (nq >= 1; the caller knows the value is < 2^256).
+inline U256 quotient(const u64* q, int nq) {
+  const u64 q1 = nq > 1 ? q[1] : 0, q2 = nq > 2 ? q[2] : 0, q3 = nq > 3 ? q[3] : 0;
+  return {(u128(q3) << 64) | q2, (u128(q1) << 64) | q[0]};
+}
+
 // floor or ceil of N / D (D != 0; the quotient is < 2^224, see the file comment).
 inline U256 divide(const Amount0Fraction& f, bool round_up) {
   const int m = limb::live(f.n, 6), n = limb::live(f.d, 4);
   if (m < n) return U256(u128(round_up && m > 0 ? 1 : 0));
-  u64 q[6];
+  u64 q[6];  // not cleared (GCC turns the clear into a slow rep stos): digits >= nq are zero
   const bool inexact = limb::divrem(f.n, m, f.d, n, q, nullptr);
-  for (int i = m - n + 1; i < 4; ++i) q[i] = 0;
-  const U256 r = limb::from_limbs(q);
+  const U256 r = quotient(q, m - n + 1);
   return round_up && inexact ? r + U256(1) : r;
 }
 
@@ -194,10 +199,15 @@ inline bool next_from_amount0(u128 price, u128 liquidity, u128 x, bool add, u128
     next = m > 0 ? 1 : 0;
     return true;
   }
-  u64 q[6] = {0, 0, 0, 0, 0, 0};
+  u64 q[6];
   const bool inexact = limb::divrem(n, m, d, nd, q, nullptr);
-  if ((q[2] | q[3] | q[4] | q[5]) != 0) return false;  // >= 2^128: leave it to the port
-  next = (u128(q[1]) << 64) | q[0];
+  const int nq = m - nd + 1;
+  if (nq > 2) {
+    u64 high = 0;
+    for (int i = 2; i < nq; ++i) high |= q[i];
+    if (high != 0) return false;  // >= 2^128: leave it to the port
+  }
+  next = (u128(nq > 1 ? q[1] : 0) << 64) | q[0];
   if (inexact) {
     if (next == ~u128(0)) return false;
     ++next;
@@ -244,14 +254,14 @@ SwapStep compute_swap_step(const U256& current, const U256& target, u128 liquidi
     return compute_swap_step_generic(current, target, liquidity, amount_remaining, fee_pips);
   const u128 cur = current.lo, tgt = target.lo, amount = amount_abs.lo;
   const bool zero_for_one = cur >= tgt;
-  SwapStep s;
+  U256 amount_in, amount_out;  // not a default SwapStep: its 128-byte clear costs a rep stos
   u128 next = tgt;
   if (exact_in) {
     const u128 remaining_less_fee = mul_small_div_small(U256(amount), 1000000u - fee_pips, kMillion, false).lo;
     if (zero_for_one) {
       const Amount0Fraction at_target = amount0_fraction(tgt, cur, liquidity);
       if (times_d_at_least_n(remaining_less_fee, at_target, false)) {
-        s.amount_in = divide(at_target, true);
+        amount_in = divide(at_target, true);
       } else {
         if (!next_from_amount0(cur, liquidity, remaining_less_fee, true, next))
           return compute_swap_step_generic(current, target, liquidity, amount_remaining, fee_pips);
@@ -259,59 +269,59 @@ SwapStep compute_swap_step(const U256& current, const U256& target, u128 liquidi
         // next >= L*2^96*P / (L*2^96 + R*P) gives L*2^96/next - L*2^96/P <= R; it is
         // usually equal, which one product comparison confirms.
         const Amount0Fraction used = amount0_fraction(next, cur, liquidity);
-        s.amount_in = remaining_less_fee != 0 && ceil_equals(remaining_less_fee, used) ? U256(remaining_less_fee)
+        amount_in = remaining_less_fee != 0 && ceil_equals(remaining_less_fee, used) ? U256(remaining_less_fee)
                                                                                        : divide(used, true);
       }
-      s.amount_out = amount1(next, cur, liquidity, false);
+      amount_out = amount1(next, cur, liquidity, false);
     } else {
       const U256 in_at_target = amount1(cur, tgt, liquidity, true);
       if (U256(remaining_less_fee) >= in_at_target) {
-        s.amount_in = in_at_target;
+        amount_in = in_at_target;
       } else {
         if (!next_from_amount1(cur, liquidity, remaining_less_fee, true, next))
           return compute_swap_step_generic(current, target, liquidity, amount_remaining, fee_pips);
-        s.amount_in = amount1(cur, next, liquidity, true);
+        amount_in = amount1(cur, next, liquidity, true);
       }
-      s.amount_out = divide(amount0_fraction(cur, next, liquidity), false);
+      amount_out = divide(amount0_fraction(cur, next, liquidity), false);
     }
   } else {
     if (zero_for_one) {
       const U256 out_at_target = amount1(tgt, cur, liquidity, false);
       if (U256(amount) >= out_at_target) {
-        s.amount_out = out_at_target;
+        amount_out = out_at_target;
       } else {
         if (!next_from_amount1(cur, liquidity, amount, false, next))
           return compute_swap_step_generic(current, target, liquidity, amount_remaining, fee_pips);
         // L*(P - next)/2^96 >= amount since P - next >= amount*2^96/L: the cap below binds
-        s.amount_out = U256(amount);
+        amount_out = U256(amount);
       }
-      s.amount_in = divide(amount0_fraction(next, cur, liquidity), true);
+      amount_in = divide(amount0_fraction(next, cur, liquidity), true);
     } else {
       const Amount0Fraction at_target = amount0_fraction(cur, tgt, liquidity);
       // amount >= floor(N/D) <=> (amount + 1) * D > N (amount + 1 < 2^128: checked on entry)
       if (times_d_at_least_n(amount + 1, at_target, true)) {
-        s.amount_out = divide(at_target, false);
+        amount_out = divide(at_target, false);
       } else {
         if (!next_from_amount0(cur, liquidity, amount, false, next))
           return compute_swap_step_generic(current, target, liquidity, amount_remaining, fee_pips);
         // next >= L*2^96*P / (L*2^96 - amount*P) gives L*2^96/P - L*2^96/next >= amount, so
         // floor(L*2^96*(next - P) / (P*next)) >= amount and the cap below binds
-        s.amount_out = U256(amount);
+        amount_out = U256(amount);
       }
-      s.amount_in = amount1(cur, next, liquidity, true);
+      amount_in = amount1(cur, next, liquidity, true);
     }
     // cap the output amount to not exceed the remaining output amount
-    if (s.amount_out > U256(amount)) s.amount_out = U256(amount);
+    if (amount_out > U256(amount)) amount_out = U256(amount);
   }
-  s.sqrt_ratio_next_x96 = U256(next);
+  U256 fee_amount;
   if (exact_in && next != tgt) {
-    s.fee_amount = U256(amount) - s.amount_in;  // didn't reach the target: the rest is fee
+    fee_amount = U256(amount) - amount_in;  // didn't reach the target: the rest is fee
   } else {
-    if ((s.amount_in.hi >> 64) != 0)  // keep amount_in * fee within 4 limbs
+    if ((amount_in.hi >> 64) != 0)  // keep amount_in * fee within 4 limbs
       return compute_swap_step_generic(current, target, liquidity, amount_remaining, fee_pips);
-    s.fee_amount = mul_small_div_small(s.amount_in, fee_pips, complement_reciprocal(fee_pips), true);
+    fee_amount = mul_small_div_small(amount_in, fee_pips, complement_reciprocal(fee_pips), true);
   }
-  return s;
+  return SwapStep{U256(next), amount_in, amount_out, fee_amount};
 }
 
 }  // namespace alvh::amm

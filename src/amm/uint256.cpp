@@ -285,7 +285,7 @@ namespace {
 // floor(a*b/d) and whether it is inexact; reverts when d == 0 or the quotient needs > 256 bits.
 U256 mul_div_core(const U256& a, const U256& b, const U256& d, bool& inexact) {
   if (d.is_zero()) throw Revert("mulDiv", "denominator is zero");
-  u64 al[4], bl[4], p[8];
+  u64 al[4], bl[4], p[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   limb::to_limbs(a, al);
   limb::to_limbs(b, bl);
   const int na = limb::live(al, 4), nb = limb::live(bl, 4);
@@ -295,7 +295,6 @@ U256 mul_div_core(const U256& a, const U256& b, const U256& d, bool& inexact) {
   }
   limb::mul(al, na, bl, nb, p);
   const int np = na + nb;
-  for (int i = np; i < 8; ++i) p[i] = 0;
   // the quotient fits 256 bits iff (product >> 256) < d
   if (np > 4 && !(limb::from_limbs(p + 4) < d)) throw Revert("mulDiv", "result overflows uint256");
   if (is_pow2(d)) {
