@@ -213,51 +213,58 @@ HWY_INLINE void GuessVector(DF d, const iv_detail::IvArgs& a, std::size_t i, IvS
   const V mden = hn::IfThenElse(left, hn::Sub(mdr, mslope), hn::Sub(mslope, mdl));
   const V mr = ControlToFit(d, mden, mh, mdl, mdr, mslope, zero);
   const V s_middle = RationalCubic(d, beta, mxl, mxr, myl, myr, mdl, mdr, mr);
-  // Outer maps: lower f_l(s) = cl N(z)^3 at z = -|x|/(sqrt3 s_l); upper f_u(s) = N(-s/2) at s_u.
-  const V kSqrt3 = hn::Set(d, 1.73205080756887729352744634151), kTwoPi = hn::Set(d, 6.28318530717958647692528676656);
-  const V zl = hn::Div(hn::Neg(ax), hn::Mul(kSqrt3, sl));
-  const V zpt = hn::IfThenElse(left, zl, hn::Mul(hn::Set(d, -0.5), su));
-  V Nz, gz;
-  NormCdfAndGauss(d, zpt, Nz, gz);
-  const V pz = hn::Mul(inv_sqrt2pi, gz);
-  const V b1 = v_side;
-  const V ss = s_side;
-  const V qv = hn::Sub(hn::Div(hn::Mul(ax, ax), hn::Mul(hn::Mul(ss, ss), ss)), hn::Mul(quarter, ss));
-  // lower map
-  const V cl = hn::Div(hn::Mul(kTwoPi, ax), hn::Mul(hn::Set(d, 3.0), kSqrt3));
-  const V fl = hn::Mul(cl, hn::Mul(hn::Mul(Nz, Nz), Nz));
-  const V fs_l = hn::Mul(hn::Div(hn::Mul(kTwoPi, hn::Mul(ax, ax)), hn::Mul(hn::Set(d, 3.0), hn::Mul(ss, ss))),
-                         hn::Mul(hn::Mul(Nz, Nz), pz));
-  const V fss_l = hn::Mul(hn::Div(fs_l, ss),
-                          hn::Sub(hn::Sub(hn::Mul(zpt, zpt), hn::Set(d, 2.0)), hn::Div(hn::Mul(hn::Add(zpt, zpt), pz), Nz)));
-  // upper map
-  const V fs_u = hn::Mul(hn::Set(d, -0.5), pz);
-  const V fss_u = hn::Mul(hn::Mul(hn::Set(d, 0.125), ss), pz);
-  const V fs = hn::IfThenElse(left, fs_l, fs_u), fss = hn::IfThenElse(left, fss_l, fss_u);
-  const V f2 = hn::Div(hn::NegMulAdd(fs, qv, fss), hn::Mul(b1, b1));
-  const V dfs = hn::Div(fs, b1);
-  // lower: cubic on [0, b_l] from (0, 0) slope 1 to (b_l, f_l) slope dfs, fitted on the right;
-  // upper: on [b_u, bmax] from (b_u, f_u) slope dfs to (bmax, 0) slope -1/(2 cosh(x/2)), on the left.
-  const V oxl = hn::IfThenElse(left, zero, b_side), oxr = hn::IfThenElse(left, b_side, bmax);
-  const V oyl = hn::IfThenElse(left, zero, Nz), oyr = hn::IfThenElse(left, fl, zero);
-  const V odr_u = hn::Div(hn::Set(d, -1.0), hn::Add(ex, bmax));  // -0.5/cosh(x/2)
-  const V odl = hn::IfThenElse(left, one, dfs), odr = hn::IfThenElse(left, dfs, odr_u);
-  const V oh = hn::Sub(oxr, oxl);
-  const V oslope = hn::Div(hn::Sub(oyr, oyl), oh);
-  const V oden = hn::IfThenElse(left, hn::Sub(odr, oslope), hn::Sub(oslope, odl));
-  const V orr = ControlToFit(d, oden, oh, odl, odr, oslope, f2);
-  const V f = RationalCubic(d, beta, oxl, oxr, oyl, oyr, odl, odr, orr);
-  // p for the inverse normal CDF: lower cbrt(f/cl) capped below 1/2, upper f.
-  const V ratio = hn::Div(f, cl);
-  V cb = hn::Exp(d, hn::Mul(hn::Set(d, 1.0 / 3.0), hn::Log(d, ratio)));
-  cb = hn::Sub(cb, hn::Mul(hn::Set(d, 1.0 / 3.0), hn::Sub(cb, hn::Div(ratio, hn::Mul(cb, cb)))));  // Newton
-  const V p_inv = hn::IfThenElse(left, hn::Min(cb, hn::Set(d, 0.5 - 1e-16)),
-                                 hn::IfThenElse(hn::Gt(f, zero), hn::Min(f, hn::Set(d, 0.5)), half));
-  const V zinv = InverseNormCdfLower(d, p_inv);
-  const V s_lower = hn::IfThenElse(hn::Gt(f, zero), hn::Div(ax, hn::Mul(kSqrt3, hn::Abs(zinv))), hn::Mul(half, sl));
-  const V s_upper =
-      hn::IfThenElse(hn::And(hn::Gt(f, zero), hn::Lt(f, half)), hn::Mul(hn::Set(d, -2.0), zinv), hn::Add(su, su));
-  const V s = hn::IfThenElse(lower, s_lower, hn::IfThenElse(upper_branch, s_upper, s_middle));
+  // The outer maps are evaluated only when a lane of the vector is on an outer branch.
+  V s = s_middle;
+  if (!hn::AllFalse(d, hn::Or(lower, upper_branch))) {
+    // Outer maps: lower f_l(s) = cl N(z)^3 at z = -|x|/(sqrt3 s_l); upper f_u(s) = N(-s/2) at s_u.
+    const V kSqrt3 = hn::Set(d, 1.73205080756887729352744634151), kTwoPi = hn::Set(d, 6.28318530717958647692528676656);
+    const V zl = hn::Div(hn::Neg(ax), hn::Mul(kSqrt3, sl));
+    const V zpt = hn::IfThenElse(left, zl, hn::Mul(hn::Set(d, -0.5), su));
+    V Nz, gz;
+    NormCdfAndGauss(d, zpt, Nz, gz);
+    const V pz = hn::Mul(inv_sqrt2pi, gz);
+    const V b1 = v_side;
+    const V ss = s_side;
+    const V qv = hn::Sub(hn::Div(hn::Mul(ax, ax), hn::Mul(hn::Mul(ss, ss), ss)), hn::Mul(quarter, ss));
+    // lower map
+    const V cl = hn::Div(hn::Mul(kTwoPi, ax), hn::Mul(hn::Set(d, 3.0), kSqrt3));
+    const V fl = hn::Mul(cl, hn::Mul(hn::Mul(Nz, Nz), Nz));
+    const V fs_l = hn::Mul(hn::Div(hn::Mul(kTwoPi, hn::Mul(ax, ax)), hn::Mul(hn::Set(d, 3.0), hn::Mul(ss, ss))),
+                           hn::Mul(hn::Mul(Nz, Nz), pz));
+    const V fss_l = hn::Mul(hn::Div(fs_l, ss),
+                            hn::Sub(hn::Sub(hn::Mul(zpt, zpt), hn::Set(d, 2.0)), hn::Div(hn::Mul(hn::Add(zpt, zpt), pz), Nz)));
+    // upper map
+    const V fs_u = hn::Mul(hn::Set(d, -0.5), pz);
+    const V fss_u = hn::Mul(hn::Mul(hn::Set(d, 0.125), ss), pz);
+    const V fs = hn::IfThenElse(left, fs_l, fs_u), fss = hn::IfThenElse(left, fss_l, fss_u);
+    const V f2 = hn::Div(hn::NegMulAdd(fs, qv, fss), hn::Mul(b1, b1));
+    const V dfs = hn::Div(fs, b1);
+    // lower: cubic on [0, b_l] from (0, 0) slope 1 to (b_l, f_l) slope dfs, fitted on the right;
+    // upper: on [b_u, bmax] from (b_u, f_u) slope dfs to (bmax, 0) slope -1/(2 cosh(x/2)), on the left.
+    const V oxl = hn::IfThenElse(left, zero, b_side), oxr = hn::IfThenElse(left, b_side, bmax);
+    const V oyl = hn::IfThenElse(left, zero, Nz), oyr = hn::IfThenElse(left, fl, zero);
+    const V odr_u = hn::Div(hn::Set(d, -1.0), hn::Add(ex, bmax));  // -0.5/cosh(x/2)
+    const V odl = hn::IfThenElse(left, one, dfs), odr = hn::IfThenElse(left, dfs, odr_u);
+    const V oh = hn::Sub(oxr, oxl);
+    const V oslope = hn::Div(hn::Sub(oyr, oyl), oh);
+    const V oden = hn::IfThenElse(left, hn::Sub(odr, oslope), hn::Sub(oslope, odl));
+    const V orr = ControlToFit(d, oden, oh, odl, odr, oslope, f2);
+    const V f = RationalCubic(d, beta, oxl, oxr, oyl, oyr, odl, odr, orr);
+    // p for the inverse normal CDF: lower cbrt(f/cl) capped below 1/2, upper f.
+    const V ratio = hn::Div(f, cl);
+    V cb = half;
+    if (!hn::AllFalse(d, lower)) {
+      cb = hn::Exp(d, hn::Mul(hn::Set(d, 1.0 / 3.0), hn::Log(d, ratio)));
+      cb = hn::Sub(cb, hn::Mul(hn::Set(d, 1.0 / 3.0), hn::Sub(cb, hn::Div(ratio, hn::Mul(cb, cb)))));  // Newton
+    }
+    const V p_inv = hn::IfThenElse(left, hn::Min(cb, hn::Set(d, 0.5 - 1e-16)),
+                                   hn::IfThenElse(hn::Gt(f, zero), hn::Min(f, hn::Set(d, 0.5)), half));
+    const V zinv = InverseNormCdfLower(d, p_inv);
+    const V s_lower = hn::IfThenElse(hn::Gt(f, zero), hn::Div(ax, hn::Mul(kSqrt3, hn::Abs(zinv))), hn::Mul(half, sl));
+    const V s_upper =
+        hn::IfThenElse(hn::And(hn::Gt(f, zero), hn::Lt(f, half)), hn::Mul(hn::Set(d, -2.0), zinv), hn::Add(su, su));
+    s = hn::IfThenElse(lower, s_lower, hn::IfThenElse(upper_branch, s_upper, s_middle));
+  }
   hn::Store(s, d, w.s + j);
   hn::Store(hn::IfThenElseZero(lower, one), d, w.lower + j);
   hn::Store(hn::IfThenElseZero(upper_branch, one), d, w.upper + j);
