@@ -10,6 +10,7 @@
 
 #include "alvh/core/atomic_file.hpp"
 #include "alvh/core/error.hpp"
+#include "alvh/hedge/hedge_request.hpp"
 #include "alvh/hedge/optimiser.hpp"
 #include "alvh/options/chain.hpp"
 #include "command.hpp"
@@ -43,12 +44,6 @@ struct HedgeArgs {
   std::string out;
 };
 
-nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
-
-nlohmann::json greeks_json(const hedge::GreeksSummary& g) {
-  return {{"delta", g.delta}, {"gamma", g.gamma}, {"vega", g.vega}};
-}
-
 void run_hedge(const HedgeArgs& a, const GlobalOptions& g) {
   hedge::HedgeSpec spec;
   auto& pos = spec.position;
@@ -74,87 +69,13 @@ void run_hedge(const HedgeArgs& a, const GlobalOptions& g) {
   spec.beta = a.beta;
   spec.use_parity = !a.no_parity;
   spec.position_underlying = a.underlying;
-  if (!a.chain.empty()) {
-    const auto chain = options::load_chain(a.chain);
-    spec.quotes = chain.quotes;
-    spec.chain_underlying = chain.underlying;
-    spec.chain_spot = chain.spot;
-    // The forward of the chosen expiry is the quotes' underlying price there (Deribit quotes
-    // options on the future of that expiry); the optimiser picks the expiry, so pass the
-    // forward of the same one.
-    double T = std::numeric_limits<double>::infinity(), Tmax = 0.0;
-    for (const auto& q : chain.quotes) {
-      if (q.expiry_years >= pos.horizon_years * (1 - 1e-9)) T = std::min(T, q.expiry_years);
-      Tmax = std::max(Tmax, q.expiry_years);
-    }
-    if (std::isinf(T)) T = Tmax;
-    for (const auto& q : chain.quotes)
-      if (std::abs(q.expiry_years - T) < 0.5 / 365.0 && std::isfinite(q.underlying_price) && q.underlying_price > 0) {
-        spec.chain_forward = q.underlying_price;
-        break;
-      }
-  } else {
-    const double F = a.price * std::exp(a.rate * pos.horizon_years);
-    const double step = a.strike_step > 0.0 ? a.strike_step : 0.02 * a.price;
-    spec.quotes = hedge::synthetic_quotes(F, pos.horizon_years, a.vol, step, 0.4, 2.5, a.spread_vol);
-  }
+  if (!a.chain.empty())
+    hedge::attach_chain(spec, options::load_chain(a.chain));
+  else
+    hedge::attach_synthetic_chain(spec, a.strike_step, a.spread_vol);
   const auto r = hedge::optimise_hedge(spec);
 
-  nlohmann::json legs = nlohmann::json::array();
-  for (const auto& l : r.legs) {
-    auto j = hedge::to_json(l.leg);
-    j["payoff"] = l.payoff;
-    j["via_parity"] = l.via_parity;
-    j["effective_cost"] = l.effective_cost;
-    j["parity_saving"] = l.parity_saving;
-    legs.push_back(j);
-  }
-  nlohmann::json residuals = nlohmann::json::array();
-  for (const auto& row : r.residuals)
-    residuals.push_back({{"sigma_move", row.sigma_move},
-                         {"price", row.price},
-                         {"pair_price", row.pair_price},
-                         {"lp_minus_hodl", row.lp_minus_hodl},
-                         {"hedge_pnl", row.hedge_pnl},
-                         {"residual", row.residual}});
-  nlohmann::json body = {
-      {"position",
-       {{"price", a.price},
-        {"range_lower", pos.range.lower},
-        {"range_upper", a.v2 ? nlohmann::json(nullptr) : nlohmann::json(pos.range.upper)},
-        {"capital", a.capital},
-        {"v2", a.v2},
-        {"vol", a.vol},
-        {"fee_apr", a.fee_apr},
-        {"horizon_days", a.horizon_days}}},
-      {"objective", a.objective},
-      {"constraints",
-       {{"budget", jnum(spec.budget)},
-        {"tail_sigma", spec.tail_sigma},
-        {"max_hedge_ratio", spec.max_hedge_ratio},
-        {"lot_size", spec.lot_size},
-        {"beta", spec.beta}}},
-      {"expiry_years", r.expiry_years},
-      {"forward", r.forward},
-      {"spot", r.spot},
-      {"vol", r.vol},
-      {"legs", legs},
-      {"forward_quantity", r.forward_quantity},
-      {"total_premium", r.total_premium},
-      {"total_cost", r.total_cost},
-      {"cost_pct_capital", r.cost_pct_capital},
-      {"cost_annualised_pct", r.cost_annualised_pct},
-      {"fee_apr", r.fee_apr},
-      {"parity_saving", r.parity_saving},
-      {"min_feasible_budget", r.min_feasible_budget},
-      {"objective_value", r.objective_value},
-      {"objective_unhedged", r.objective_unhedged},
-      {"tail_covered", r.tail_covered},
-      {"rounding_note", r.rounding_note},
-      {"greeks_before", greeks_json(r.before)},
-      {"greeks_after", greeks_json(r.after)},
-      {"residuals", residuals},
-      {"break_even_prices", r.break_even_prices}};
+  const nlohmann::json body = hedge::hedge_result_json(spec, r);
   if (!a.out.empty()) {
     nlohmann::json doc = {{"schema", "alvh.hedge"}, {"schema_version", kJsonSchemaVersion}};
     for (auto& [k, v] : body.items()) doc[k] = v;

@@ -2,8 +2,13 @@
 #include <pybind11/stl.h>
 
 #include <cmath>
+#include <limits>
 
 #include "alvh/hedge/hedge_leg.hpp"
+#include "alvh/hedge/hedge_request.hpp"
+#include "alvh/hedge/optimiser.hpp"
+#include "alvh/options/chain.hpp"
+#include "alvh/risk/position_risk.hpp"
 #include "alvh/hedge/static_replication.hpp"
 #include "bindings.hpp"
 
@@ -102,6 +107,56 @@ void bind_hedge(py::module_& m) {
       },
       py::arg("strip"), py::arg("forward"), py::arg("t_years"), py::arg("discount"), py::arg("vol"),
       "Present value of a strip with Black-76 at a flat vol on the forward.");
+  m.def(
+      "optimise_hedge",
+      [](const amm::PriceRange& range, double price, double capital, double vol, double fee_apr, double horizon_days,
+         double rate, const std::string& chain, const std::string& objective, double budget, double tail_sigma,
+         double max_hedge_ratio, double cvar_level, double lot_size, double beta, bool use_parity, double strike_step,
+         double spread_vol) {
+        hedge::HedgeSpec spec;
+        auto& pos = spec.position;
+        pos.range = range;
+        pos.price = price;
+        pos.capital = capital;
+        pos.vol_annual = vol;
+        pos.fee_apr = fee_apr;
+        require(horizon_days > 0.0 && std::isfinite(horizon_days), "horizon_days", "a finite number > 0", horizon_days);
+        pos.horizon_years = horizon_days / 365.0;
+        pos.rate = rate;
+        risk::validate(pos);
+        if (objective == "variance") spec.objective = hedge::HedgeObjective::Variance;
+        else if (objective == "cvar") spec.objective = hedge::HedgeObjective::CVaR;
+        else throw DomainError("objective: expected 'variance' or 'cvar', got '" + objective + "'");
+        require(budget >= 0.0, "budget", "a number >= 0 (inf: unlimited)", budget);
+        spec.budget = budget;
+        spec.tail_sigma = tail_sigma;
+        spec.max_hedge_ratio = max_hedge_ratio;
+        spec.cvar_level = cvar_level;
+        spec.lot_size = lot_size;
+        spec.beta = beta;
+        spec.use_parity = use_parity;
+        std::string dumped;
+        {
+          py::gil_scoped_release nogil;
+          if (!chain.empty())
+            hedge::attach_chain(spec, options::load_chain(chain));
+          else
+            hedge::attach_synthetic_chain(spec, strike_step, spread_vol);
+          dumped = hedge::hedge_result_json(spec, hedge::optimise_hedge(spec)).dump();
+        }
+        return json_to_python(dumped);
+      },
+      py::arg("range"), py::arg("price"), py::arg("capital"), py::arg("vol"), py::kw_only(), py::arg("fee_apr") = 0.0,
+      py::arg("horizon_days") = 30.0, py::arg("rate") = 0.0, py::arg("chain") = "", py::arg("objective") = "variance",
+      py::arg("budget") = std::numeric_limits<double>::infinity(), py::arg("tail_sigma") = 2.5,
+      py::arg("max_hedge_ratio") = 1.0, py::arg("cvar_level") = 0.95, py::arg("lot_size") = 0.0, py::arg("beta") = 1.0,
+      py::arg("use_parity") = true, py::arg("strike_step") = 0.0, py::arg("spread_vol") = 0.01,
+      "The Layer-1 hedge optimiser (variance QP or CVaR LP with premium budget, gamma cap, tail coverage, lots and\n"
+      "put-call parity; docs/risk-hedge.md) on a listed chain file (chain=path, Deribit or generic CSV/JSON) or on a\n"
+      "generated strike grid priced at `vol` (strike_step <= 0: 2% of the price; spread_vol: half spread in vol).\n"
+      "budget is in numeraire (inf: unlimited). Returns the same dict as `alvh --json hedge` (without the schema\n"
+      "envelope): legs, costs, greeks before/after, residuals by sigma move, break-even prices. Infeasible\n"
+      "requests raise alvh.DomainError stating the minimum feasible budget.");
 }
 
 }  // namespace alvh::python

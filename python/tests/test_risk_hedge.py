@@ -68,3 +68,36 @@ def test_read_hedge_json_round_trips_a_document(tmp_path):
     # The same file drives the simulation's hedge.
     res = alvh.simulate(paths=200, steps=4, seed=2, hedge=str(path), t_years=0.25)
     assert res["net_premium"] == pytest.approx(600.0)
+
+
+def _strip_envelope(doc):
+    return {k: v for k, v in doc.items() if k not in ("schema", "schema_version", "alvh_version")}
+
+
+def test_optimise_hedge_is_the_cli_document_on_a_real_chain(cli, shared_file):
+    # Same request through the binding and through `alvh --json hedge`: identical documents (one code
+    # path, hedge_request.hpp). Invariants of the result itself: every leg long, the tail coverage the
+    # optimiser promises (residual >= 0 beyond 2.5 sigma, premium included) and the gamma cap.
+    chain = shared_file("data/deribit_btc_option_chain_20200514.csv")
+    r = alvh.optimise_hedge(alvh.PriceRange(8000, 11000), 9300, 100000, 0.8, horizon_days=14, chain=str(chain))
+    doc = cli("hedge", "--chain", chain, "--price", 9300, "--range-lower", 8000, "--range-upper", 11000,
+              "--capital", 100000, "--vol", 0.8, "--horizon-days", 14)
+    assert r == _strip_envelope(doc)
+    assert r["legs"] and all(leg["quantity"] > 0 for leg in r["legs"])
+    assert r["tail_covered"]
+    for row in r["residuals"]:
+        if abs(row["sigma_move"]) >= 2.5 - 1e-12:
+            assert row["residual"] >= -1e-6 * 100000, row
+    assert abs(r["greeks_after"]["gamma"]) <= abs(r["greeks_before"]["gamma"]) + 1e-12
+
+
+def test_optimise_hedge_budget_and_objective_errors():
+    rng = alvh.PriceRange(2400, 3750)
+    free = alvh.optimise_hedge(rng, 3000, 100000, 0.7, horizon_days=30)
+    assert free["min_feasible_budget"] > 0
+    with pytest.raises(alvh.DomainError):
+        alvh.optimise_hedge(rng, 3000, 100000, 0.7, budget=0.5 * free["min_feasible_budget"])
+    with pytest.raises(alvh.DomainError):
+        alvh.optimise_hedge(rng, 3000, 100000, 0.7, objective="sharpe")
+    cvar = alvh.optimise_hedge(rng, 3000, 100000, 0.7, objective="cvar")
+    assert cvar["objective"] == "cvar" and cvar["objective_value"] <= cvar["objective_unhedged"] + 1e-9
