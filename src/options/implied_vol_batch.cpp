@@ -1,7 +1,9 @@
 // SIMD implied volatility over arrays (Highway dynamic dispatch, AVX2+FMA on this machine
 // class): the scalar solver of implied_vol.cpp (Jäckel, "Let's Be Rational", Wilmott 2015)
 // evaluated on vectors of options, with masks instead of branches:
-//   - normalisation to the out-of-the-money call beta = time value/sqrt(F K), x = -|ln(F/K)|;
+//   - normalisation to the out-of-the-money call beta = time value/sqrt(F K), x = -|ln(F/K)|
+//     (vector exp/log: beta and x may differ from the scalar solver's by an ulp or two, which moves
+//     the vol only where the price does not determine it, i.e. vega vol/price < 1e-2);
 //   - the same four-branch initial guess (Delbourgo-Gregory rational cubics on the middle
 //     branches, the lower map f_l = (2 pi |x|/(3 sqrt 3)) N(z)^3 and the upper map N(-s/2) on
 //     the outer ones, inverted through Acklam's inverse normal CDF plus one Halley step): all
@@ -40,11 +42,18 @@
 #define ALVH_OPTIONS_IV_BATCH_DECLS
 namespace alvh::options::iv_detail {
 struct IvArgs {
-  const double *beta, *x, *bmax;  // normalised OTM price, -|ln(F/K)|, e^{x/2} (from the scalar normalisation)
+  const double *beta, *x, *bmax;  // normalised OTM price, -|ln(F/K)|, e^{x/2} (NormaliseKernel)
   double* s;                      // out: vol sqrt(T)
   unsigned char* scalar;          // in/out: 1 = row for the scalar solver
   std::size_t n;
   std::size_t* steps_histogram;  // [0..kMaxSteps]: vectors by Householder steps taken (may be null)
+};
+struct NormaliseArgs {
+  const unsigned char* call;
+  const double *price, *S, *K, *T, *r, *q;
+  double *beta, *x, *bmax;  // out
+  unsigned char* scalar;    // out: 1 = row for the scalar solver
+  std::size_t n;
 };
 inline constexpr int kMaxSteps = 4;
 }  // namespace alvh::options::iv_detail
@@ -360,6 +369,69 @@ HWY_INLINE hn::Mask<DF> FinishVector(DF d, const iv_detail::IvArgs& a, std::size
   return bad;
 }
 
+// Normalisation as implied_vol_black76 (F = S e^{(r-q)T}, D = e^{-rT}, time value in price units,
+// beta = time value/sqrt(F K), x = -|ln(F/K)|, bmax = e^{x/2}), with Highway's exp/log; rows
+// outside the vector path's domain (invalid, within 1e-12 of a bound, x = 0, beta < 1e-280) are
+// flagged for the scalar solver, which then decides and throws exactly as for a single call.
+void NormaliseKernel(const iv_detail::NormaliseArgs& a) {
+  const hn::ScalableTag<double> d;
+  using V = hn::Vec<decltype(d)>;
+  const std::size_t N = hn::Lanes(d);
+  const V zero = hn::Zero(d), half = hn::Set(d, 0.5), inf = hn::Set(d, HUGE_VAL);
+  HWY_ALIGN double flags[hn::MaxLanes(d)];
+  auto one_vector = [&](const iv_detail::NormaliseArgs& b, std::size_t i, std::size_t count) HWY_ATTR {
+    const V P = hn::LoadU(d, b.price + i), S = hn::LoadU(d, b.S + i), K = hn::LoadU(d, b.K + i);
+    const V T = hn::LoadU(d, b.T + i), r = hn::LoadU(d, b.r + i), q = hn::LoadU(d, b.q + i);
+    const hn::Rebind<uint8_t, decltype(d)> d8;
+    const hn::Rebind<int32_t, decltype(d)> di32;
+    const auto is_call = hn::Ne(hn::PromoteTo(d, hn::PromoteTo(di32, hn::LoadU(d8, b.call + i))), zero);
+    const auto positive = hn::And(hn::And(hn::Gt(S, zero), hn::Gt(K, zero)), hn::Gt(T, zero));
+    const V sum_inputs = hn::Add(hn::Add(hn::Add(S, K), hn::Add(T, hn::Abs(P))), hn::Add(hn::Abs(r), hn::Abs(q)));
+    auto bad = hn::Not(hn::And(positive, hn::Lt(sum_inputs, inf)));
+    const V F = hn::Mul(S, hn::Exp(d, hn::Mul(hn::Sub(r, q), T)));
+    const V D = hn::Exp(d, hn::Neg(hn::Mul(r, T)));
+    const V und = hn::Div(P, D);
+    const V intrinsic = hn::Max(hn::IfThenElse(is_call, hn::Sub(F, K), hn::Sub(K, F)), zero);
+    const V upper = hn::IfThenElse(is_call, F, K);
+    const V margin = hn::Mul(hn::Set(d, 1e-12), upper);  // near a bound: the scalar solver decides
+    bad = hn::Or(bad, hn::Not(hn::Gt(hn::Sub(und, intrinsic), margin)));
+    bad = hn::Or(bad, hn::Not(hn::Lt(hn::Add(und, margin), upper)));
+    const V beta = hn::Div(hn::Sub(und, intrinsic), hn::Mul(hn::Sqrt(F), hn::Sqrt(K)));
+    const V x = hn::Neg(hn::Abs(hn::Log(d, hn::Div(F, K))));
+    const V bmax = hn::Exp(d, hn::Mul(half, x));
+    bad = hn::Or(bad, hn::Not(hn::Lt(x, zero)));
+    bad = hn::Or(bad, hn::Not(hn::Lt(beta, hn::Mul(hn::Set(d, 1.0 - 1e-12), bmax))));
+    bad = hn::Or(bad, hn::Not(hn::Gt(beta, hn::Set(d, 1e-280))));
+    // Harmless values in flagged lanes (an OTM call with x = -0.1).
+    hn::StoreU(hn::IfThenElse(bad, hn::Set(d, 0.01), beta), d, b.beta + i);
+    hn::StoreU(hn::IfThenElse(bad, hn::Set(d, -0.1), x), d, b.x + i);
+    hn::StoreU(hn::IfThenElse(bad, hn::Set(d, 0.951229424500714), bmax), d, b.bmax + i);
+    hn::Store(hn::IfThenElseZero(bad, hn::Set(d, 1.0)), d, flags);
+    for (std::size_t k = 0; k < count; ++k) b.scalar[i + k] = flags[k] != 0.0;
+  };
+  const std::size_t full = a.n / N * N;
+  for (std::size_t i = 0; i < full; i += N) one_vector(a, i, N);
+  if (full < a.n) {
+    const std::size_t count = a.n - full;
+    constexpr std::size_t kPad = 16;  // >= MaxLanes of every target
+    HWY_ALIGN double in[6][kPad];
+    HWY_ALIGN double out[3][kPad];
+    unsigned char call[kPad] = {}, scalar[kPad] = {};
+    const double* src[6] = {a.price, a.S, a.K, a.T, a.r, a.q};
+    const double pad[6] = {8.0, 100.0, 110.0, 1.0, 0.0, 0.0};
+    for (std::size_t k = 0; k < N; ++k) {
+      for (int c = 0; c < 6; ++c) in[c][k] = k < count ? src[c][full + k] : pad[c];
+      call[k] = k < count ? a.call[full + k] : 1;
+    }
+    const iv_detail::NormaliseArgs t{call, in[0], in[1], in[2], in[3], in[4], in[5], out[0], out[1], out[2], scalar, N};
+    one_vector(t, 0, N);
+    for (std::size_t k = 0; k < count; ++k) {
+      a.beta[full + k] = out[0][k], a.x[full + k] = out[1][k], a.bmax[full + k] = out[2][k];
+      a.scalar[full + k] = scalar[k];
+    }
+  }
+}
+
 void IvKernel(const iv_detail::IvArgs& a) {
   const hn::ScalableTag<double> d;
   const std::size_t N = hn::Lanes(d);
@@ -423,6 +495,7 @@ HWY_AFTER_NAMESPACE();
 
 namespace alvh::options {
 HWY_EXPORT(IvKernel);
+HWY_EXPORT(NormaliseKernel);
 
 std::size_t implied_vol_bsm_batch_counted(std::span<const unsigned char> type_is_call, std::span<const double> price,
                                           std::span<const double> spot, std::span<const double> strike,
@@ -435,36 +508,16 @@ std::size_t implied_vol_bsm_batch_counted(std::span<const unsigned char> type_is
     throw DomainError("implied_vol_bsm_batch: all spans must have the same length");
   if (!steps_histogram.empty() && steps_histogram.size() != iv_detail::kMaxSteps + 1)
     throw DomainError(fmt::format("implied_vol_bsm_batch: steps histogram must have {} bins", iv_detail::kMaxSteps + 1));
-  // Normalisation per row exactly as implied_vol_black76 (std::exp/log, so beta and x are the
-  // scalar solver's to the bit); rows outside the vector path's domain are flagged.
   constexpr std::size_t kChunk = 1024;
   double beta[kChunk], xs[kChunk], bmax[kChunk], s[kChunk];
   unsigned char scalar[kChunk];
   std::size_t total = 0;
   for (std::size_t base = 0; base < n; base += kChunk) {
     const std::size_t m = std::min(kChunk, n - base);
-    for (std::size_t j = 0; j < m; ++j) {
-      const std::size_t i = base + j;
-      const double S = spot[i], K = strike[i], T = t_years[i], r = rate[i], q = yield[i], P = price[i];
-      beta[j] = 0.01, xs[j] = -0.1, bmax[j] = 0.951229424500714;  // harmless values for scalar rows
-      scalar[j] = 1;
-      if (!(std::isfinite(S) && S > 0 && std::isfinite(K) && K > 0 && std::isfinite(T) && T > 0 &&
-            std::isfinite(r) && std::isfinite(q) && std::isfinite(P)))
-        continue;
-      const double F = S * std::exp((r - q) * T), D = std::exp(-r * T);
-      const double und = P / D;
-      const bool call = type_is_call[i] != 0;
-      const double intrinsic = call ? std::max(F - K, 0.0) : std::max(K - F, 0.0);
-      const double upper = call ? F : K;
-      const double margin = 1e-12 * upper;  // near a bound: the scalar solver decides
-      if (!(und - intrinsic > margin) || !(und + margin < upper)) continue;
-      const double otm = (und - intrinsic) / (std::sqrt(F) * std::sqrt(K));
-      const double x = -std::abs(std::log(F / K));
-      const double bm = std::exp(0.5 * x);
-      if (!(x < 0.0) || !(otm < (1.0 - 1e-12) * bm) || !(otm > 1e-280)) continue;
-      beta[j] = otm, xs[j] = x, bmax[j] = bm;
-      scalar[j] = 0;
-    }
+    const iv_detail::NormaliseArgs norm{type_is_call.data() + base, price.data() + base, spot.data() + base,
+                                        strike.data() + base,       t_years.data() + base, rate.data() + base,
+                                        yield.data() + base,        beta, xs, bmax, scalar, m};
+    HWY_DYNAMIC_DISPATCH(NormaliseKernel)(norm);
     const iv_detail::IvArgs args{beta, xs, bmax, s, scalar, m,
                                  steps_histogram.empty() ? nullptr : steps_histogram.data()};
     HWY_DYNAMIC_DISPATCH(IvKernel)(args);
