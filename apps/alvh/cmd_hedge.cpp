@@ -37,6 +37,7 @@ struct HedgeArgs {
   double tail_sigma = 2.5;
   double max_hedge_ratio = 1.0;
   std::string objective = "variance";
+  std::string density = "auto";
   double cvar_level = 0.95;
   double lot_size = 0.0;
   double beta = 1.0;
@@ -58,6 +59,7 @@ void run_hedge(const HedgeArgs& a, const GlobalOptions& g) {
   if (a.objective == "variance") spec.objective = hedge::HedgeObjective::Variance;
   else if (a.objective == "cvar") spec.objective = hedge::HedgeObjective::CVaR;
   else throw DomainError("--objective: expected 'variance' or 'cvar', got '" + a.objective + "'");
+  spec.density = hedge::parse_density(a.density);
   if (a.budget_pct) {
     require(*a.budget_pct >= 0.0 && std::isfinite(*a.budget_pct), "--budget-pct", "a finite number >= 0", *a.budget_pct);
     spec.budget = *a.budget_pct / 100.0 * a.capital;
@@ -87,6 +89,7 @@ void run_hedge(const HedgeArgs& a, const GlobalOptions& g) {
   }
   fmt::print("Layer-1 hedge ({} objective), expiry {:.1f} days, forward {}, vol {:.1f}%\n", a.objective,
              r.expiry_years * 365, num(r.forward), 100 * r.vol);
+  fmt::print("Scenario density: {}\n", r.density);
   std::vector<std::vector<std::string>> rows;
   for (const auto& l : r.legs)
     rows.push_back({l.leg.instrument, "buy", num(l.leg.quantity, 6), num(l.leg.premium, 6), l.payoff,
@@ -142,6 +145,10 @@ const RegisterCommand reg(30, [](CLI::App& app, const GlobalOptions& g) {
   sub->add_option("--max-hedge-ratio", a->max_hedge_ratio, "Hedge gamma <= this x |LP gamma| (no over-hedging)")
       ->capture_default_str();
   sub->add_option("--objective", a->objective, "variance | cvar")->capture_default_str();
+  sub->add_option("--density", a->density,
+                  "Scenario density: auto (SVI smile of the chain when it has a non-flat smile, else lognormal) | "
+                  "smile | lognormal")
+      ->capture_default_str();
   sub->add_option("--cvar-level", a->cvar_level, "CVaR confidence level")->capture_default_str();
   sub->add_option("--lot-size", a->lot_size, "Contract increment in units of underlying (0: continuous)")
       ->capture_default_str();

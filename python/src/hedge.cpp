@@ -112,8 +112,9 @@ void bind_hedge(py::module_& m) {
       [](const amm::PriceRange& range, double price, double capital, double vol, double fee_apr, double horizon_days,
          double rate, const std::string& chain, const std::string& objective, double budget, double tail_sigma,
          double max_hedge_ratio, double cvar_level, double lot_size, double beta, bool use_parity, double strike_step,
-         double spread_vol) {
+         double spread_vol, const std::string& density) {
         hedge::HedgeSpec spec;
+        spec.density = hedge::parse_density(density);
         auto& pos = spec.position;
         pos.range = range;
         pos.price = price;
@@ -150,11 +151,12 @@ void bind_hedge(py::module_& m) {
       py::arg("horizon_days") = 30.0, py::arg("rate") = 0.0, py::arg("chain") = "", py::arg("objective") = "variance",
       py::arg("budget") = std::numeric_limits<double>::infinity(), py::arg("tail_sigma") = 2.5,
       py::arg("max_hedge_ratio") = 1.0, py::arg("cvar_level") = 0.95, py::arg("lot_size") = 0.0, py::arg("beta") = 1.0,
-      py::arg("use_parity") = true, py::arg("strike_step") = 0.0, py::arg("spread_vol") = 0.01,
+      py::arg("use_parity") = true, py::arg("strike_step") = 0.0, py::arg("spread_vol") = 0.01, py::arg("density") = "auto",
       "The Layer-1 hedge optimiser (variance QP or CVaR LP with premium budget, gamma cap, tail coverage, lots and\n"
       "put-call parity; docs/risk-hedge.md) on a listed chain file (chain=path, Deribit or generic CSV/JSON) or on a\n"
       "generated strike grid priced at `vol` (strike_step <= 0: 2% of the price; spread_vol: half spread in vol).\n"
-      "budget is in numeraire (inf: unlimited). Returns the same dict as `alvh --json hedge` (without the schema\n"
+      "density: 'auto' (SVI smile density of the chain when its smile is not flat, else lognormal), 'smile' or\n"
+      "'lognormal'. budget is in numeraire (inf: unlimited). Returns the same dict as `alvh --json hedge` (without the schema\n"
       "envelope): legs, costs, greeks before/after, residuals by sigma move, break-even prices. Infeasible\n"
       "requests raise alvh.DomainError stating the minimum feasible budget.");
 }

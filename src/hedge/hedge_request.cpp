@@ -14,6 +14,13 @@ nlohmann::json greeks_json(const GreeksSummary& g) {
 }
 }  // namespace
 
+HedgeDensity parse_density(const std::string& name) {
+  if (name == "auto") return HedgeDensity::Auto;
+  if (name == "smile") return HedgeDensity::Smile;
+  if (name == "lognormal") return HedgeDensity::Lognormal;
+  throw DomainError("density: expected 'auto', 'smile' or 'lognormal', got '" + name + "'");
+}
+
 void attach_chain(HedgeSpec& spec, const options::OptionChain& chain) {
   spec.quotes = chain.quotes;
   spec.chain_underlying = chain.underlying;
@@ -79,6 +86,7 @@ nlohmann::json hedge_result_json(const HedgeSpec& spec, const HedgeResult& r) {
           {"forward", r.forward},
           {"spot", r.spot},
           {"vol", r.vol},
+          {"density", r.density},
           {"legs", legs},
           {"forward_quantity", r.forward_quantity},
           {"total_premium", r.total_premium},

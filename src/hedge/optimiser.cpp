@@ -4,10 +4,14 @@
 #include <fmt/format.h>
 #include <nlopt.hpp>
 
+#include "alvh/options/vol_surface.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numbers>
 #include <numeric>
+#include <optional>
 
 namespace alvh::hedge {
 
@@ -185,12 +189,70 @@ struct Prepared {
   std::map<double, std::pair<const options::OptionQuote*, const options::OptionQuote*>> by_strike;  // put, call at T
   std::vector<double> Sj, pj, ILj;  // scenarios, probabilities, LP - HODL
   std::vector<char> tail;           // |ln(S/F)| >= tail_sigma s
+  std::string density;
   double pair_price(double S) const { return P0 * std::pow(S / S0, beta); }
   double il(double S) const {
     const double p = pair_price(S);
     return amm::lp_value(range, L, p) - amm::hodl_value(range, L, P0, p);
   }
 };
+
+// Gatheral & Jacquier (2014), "Arbitrage-free SVI volatility surfaces", eq. (2.2): the density
+// of k = ln(S_T/F) implied by a total-variance slice w(k).
+double svi_density(const options::SviParams& p, double k) {
+  const double w = options::svi_total_variance(p, k);
+  const double sw = std::sqrt(w);
+  const double dm = -k / sw - 0.5 * sw;
+  return std::max(options::svi_g(p, k), 0.0) / std::sqrt(2.0 * std::numbers::pi * w) * std::exp(-0.5 * dm * dm);
+}
+
+using StrikeQuotes = std::map<double, std::pair<const options::OptionQuote*, const options::OptionQuote*>>;
+
+// The SVI slice of the hedge expiry, or nullopt (lognormal) with the reason in `why`.
+std::optional<options::SviParams> fit_smile(const HedgeSpec& spec, const StrikeQuotes& by_strike, double F, double T,
+                                            double k_span, std::string& why) {
+  const std::string lognormal = "lognormal at the ATM implied vol";
+  if (spec.density == HedgeDensity::Lognormal) {
+    why = lognormal + " (requested)";
+    return std::nullopt;
+  }
+  std::vector<double> k, w, wt;
+  double iv_lo = kInf, iv_hi = 0;
+  for (const auto& [K, pc] : by_strike) {
+    const options::OptionQuote* otm = K < F ? pc.first : pc.second;  // OTM side carries the information
+    const options::OptionQuote* q = otm && std::isfinite(otm->iv) && otm->iv > 0 ? otm : (K < F ? pc.second : pc.first);
+    if (!q || !std::isfinite(q->iv) || !(q->iv > 0)) continue;
+    k.push_back(std::log(K / F));
+    w.push_back(q->iv * q->iv * T);
+    wt.push_back(1.0);
+    iv_lo = std::min(iv_lo, q->iv);
+    iv_hi = std::max(iv_hi, q->iv);
+  }
+  auto fallback = [&](const std::string& reason) -> std::optional<options::SviParams> {
+    if (spec.density == HedgeDensity::Smile) throw HedgeError("smile density requested but " + reason);
+    why = lognormal + " (" + reason + ")";
+    return std::nullopt;
+  };
+  if (k.size() < 5) return fallback(fmt::format("only {} strikes with implied vols at the expiry", k.size()));
+  if (iv_hi - iv_lo < 0.005) return fallback("the chain's implied vols are flat");
+  options::SviParams p{};
+  try {
+    p = options::fit_svi(k, w, wt);
+  } catch (const Error& e) {
+    return fallback(std::string("the SVI fit failed: ") + e.what());
+  }
+  const auto bf = options::check_butterfly(p, -k_span, k_span, 801);
+  if (!bf.arbitrage_free) return fallback("the fitted SVI slice has butterfly arbitrage");
+  double sse = 0;
+  for (std::size_t i = 0; i < k.size(); ++i) {
+    const double iv_fit = std::sqrt(options::svi_total_variance(p, k[i]) / T);
+    const double iv_mkt = std::sqrt(w[i] / T);
+    sse += (iv_fit - iv_mkt) * (iv_fit - iv_mkt);
+  }
+  why = fmt::format("smile (SVI fit to {} strikes, rms {:.2f} vol pts)", k.size(),
+                    100.0 * std::sqrt(sse / static_cast<double>(k.size())));
+  return p;
+}
 
 Prepared prepare(const HedgeSpec& spec) {
   Prepared pr;
@@ -286,7 +348,23 @@ Prepared prepare(const HedgeSpec& spec) {
 
   // ---- scenarios --------------------------------------------------------------------------
   const std::size_t m = spec.n_scenarios;
-  const double zmax = std::max(spec.tail_sigma + 1.5, 4.5);
+  double zmax = std::max(spec.tail_sigma + 1.5, 4.5);
+  const std::optional<options::SviParams> smile = fit_smile(spec, by_strike, F, T, s * zmax, pr.density);
+  if (smile) {
+    // A skewed smile has fatter wings than the ATM lognormal: widen the grid to zmax standard
+    // deviations of each wing's own vol (fixed point of k = +-zmax sqrt(w(k)) - w(k)/2), so the
+    // truncated mass stays negligible and E[S_T] = F holds on the grid.
+    double half_width = s * zmax;
+    for (double side : {-1.0, 1.0}) {
+      double k = side * s * zmax;
+      for (int it = 0; it < 30; ++it) {
+        const double w = options::svi_total_variance(*smile, k);
+        k = side * zmax * std::sqrt(w) - 0.5 * w;
+      }
+      half_width = std::max(half_width, std::abs(k));
+    }
+    zmax = std::min(half_width / s, 4.0 * zmax);
+  }
   auto &Sj = pr.Sj, &pj = pr.pj, &ILj = pr.ILj;
   auto& tail = pr.tail;
   Sj.resize(m);
@@ -306,11 +384,13 @@ Prepared prepare(const HedgeSpec& spec) {
   for (std::size_t j = 0; j < m; ++j) {
     Sj[j] = F * std::exp(s * z[j]);
     const double width = 0.5 * (z[std::min(j + 1, m - 1)] - z[j > 0 ? j - 1 : 0]);
-    pj[j] = options::norm_pdf(z[j] + 0.5 * s) * width;  // ln(S/F)/s ~ N(-s/2, 1) under Q
+    // Lognormal: ln(S/F)/s ~ N(-s/2, 1) under Q. Smile: the SVI density in k = s z (dk = s dz).
+    pj[j] = smile ? svi_density(*smile, s * z[j]) * s * width : options::norm_pdf(z[j] + 0.5 * s) * width;
     psum += pj[j];
     ILj[j] = pr.il(Sj[j]);
     tail[j] = std::abs(z[j]) >= spec.tail_sigma - 1e-12;
   }
+  require(psum > 0.0 && std::isfinite(psum), "scenario probability mass", "> 0", psum);
   for (auto& p : pj) p /= psum;
   pr.T = T;
   pr.D = D;
@@ -384,6 +464,7 @@ HedgeResult optimise_hedge(const HedgeSpec& spec) {
   res.spot = S0;
   res.forward = F;
   res.vol = vol;
+  res.density = pr.density;
   res.before = pr.before;
   res.fee_apr = pos.fee_apr;
 
@@ -757,6 +838,11 @@ HedgeResult optimise_hedge(const HedgeSpec& spec) {
     fprev = fz;
   }
   return res;
+}
+
+ScenarioDistribution hedge_scenarios(const HedgeSpec& spec) {
+  const Prepared pr = prepare(spec);
+  return {pr.Sj, pr.pj, pr.F, pr.T, pr.density};
 }
 
 }  // namespace alvh::hedge

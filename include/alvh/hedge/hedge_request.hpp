@@ -4,6 +4,8 @@
 // the result as the `alvh.hedge` JSON document body (docs/json-schema.md).
 #include <nlohmann/json.hpp>
 
+#include <string>
+
 #include "alvh/hedge/optimiser.hpp"
 #include "alvh/options/chain.hpp"
 
@@ -18,6 +20,9 @@ void attach_chain(HedgeSpec& spec, const options::OptionChain& chain);
 // 0.4 F .. 2.5 F every strike_step (<= 0: 2% of the price), priced at the position's vol with
 // half_spread_vol vol points of half spread.
 void attach_synthetic_chain(HedgeSpec& spec, double strike_step, double half_spread_vol);
+
+// "auto" | "smile" | "lognormal" (DomainError naming the choices otherwise).
+HedgeDensity parse_density(const std::string& name);
 
 // The `alvh.hedge` document body (without the schema envelope): position, objective, constraints,
 // legs, costs, greeks before/after, residuals, break-evens. Non-finite numbers become null.

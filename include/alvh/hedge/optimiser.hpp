@@ -46,6 +46,16 @@ std::vector<options::OptionQuote> synthetic_quotes(double forward, double t_year
 
 enum class HedgeObjective { Variance, CVaR };
 
+// Risk-neutral density of the scenario grid. Lognormal: Black at the chain's ATM implied vol.
+// Smile: an SVI slice fitted to the chain's implied vols at the hedge expiry (OTM side per
+// strike), density from Gatheral & Jacquier (2014) eq. (2.2),
+//     p(k) = g(k) / sqrt(2 pi w(k)) exp(-d_-(k)^2 / 2),  d_- = -k/sqrt(w) - sqrt(w)/2,  k = ln(K/F),
+// which is the Breeden-Litzenberger density d2C/dK2 of the fitted smile in closed form.
+// Auto: Smile when at least 5 strikes at the expiry carry implied vols that are not flat
+// (range > 0.5 vol points) and the fitted slice is free of butterfly arbitrage on the grid;
+// else Lognormal. The result says which was used and why.
+enum class HedgeDensity { Auto, Lognormal, Smile };
+
 struct HedgeSpec {
   risk::PositionInputs position;          // range, price, capital, vol, fee APR, horizon (used to pick the expiry)
   std::vector<options::OptionQuote> quotes;  // the chain (any expiries; the one matching the horizon is used)
@@ -63,6 +73,7 @@ struct HedgeSpec {
   std::size_t n_scenarios = 241;
   bool use_parity = true;      // buy each payoff the cheaper way (option or parity equivalent)
   double max_price_mismatch = 0.25;  // |spot/P - 1| above this (beta = 1) is a mismatched underlying
+  HedgeDensity density = HedgeDensity::Auto;
 };
 
 struct HedgeLegReport {
@@ -105,9 +116,19 @@ struct HedgeResult {
   GreeksSummary before, after;      // LP alone; LP + options + forwards
   std::vector<ResidualRow> residuals;  // k = -3..3 and the tail thresholds
   std::vector<double> break_even_prices;  // where the hedged P&L including fees crosses zero
+  std::string density;              // the scenario density used, e.g. "smile (SVI fit to 14 strikes, rms 0.42 vol pts)"
 };
 
 HedgeResult optimise_hedge(const HedgeSpec& spec);
+
+// The scenario grid the optimiser uses for a request: prices of the hedge underlying at the
+// expiry, their probabilities (sum 1) and the density's description.
+struct ScenarioDistribution {
+  std::vector<double> price, probability;
+  double forward = 0, expiry_years = 0;
+  std::string density;
+};
+ScenarioDistribution hedge_scenarios(const HedgeSpec& spec);
 
 // The optimiser's measures for given legs (on the same expiry, scenarios and density as
 // optimise_hedge, costs = the legs' premiums, gammas by Black-76 at the density vol): lets a
