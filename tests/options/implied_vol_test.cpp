@@ -199,6 +199,32 @@ TEST(ImpliedVolBatch, SimdMatchesScalarOnWideGrid) {
               n, fallbacks, hist[1], hist[2], hist[3], hist[4], worst_vs_scalar);
 }
 
+// REFERENCES.md 2 rows (exact 50-digit prices) through the SIMD batch, as BSM with q = r so
+// that F = S: the vol to 1e-12 relative, as the scalar solver in ImpliedVolReference.Section2Rows.
+TEST(ImpliedVolBatch, Section2RowsThroughBatch) {
+  struct Row {
+    unsigned char call;
+    double F, K, T, r, vol, price;
+  };
+  const Row rows[] = {
+      {1, 100, 100, 1, 0, 0.20, 7.9655674554057967},        {0, 100, 100, 1, 0, 0.20, 7.9655674554057967},
+      {1, 100, 150, 1, 0, 0.20, 0.19247532329705224},       {1, 100, 200, 1, 0, 0.20, 0.0018862181761500388},
+      {1, 100, 400, 1, 0, 0.20, 1.1506725945297355e-11},    {0, 100, 50, 1, 0, 0.25, 0.014648530816228033},
+      {1, 2000, 2100, 1.0 / 365, 0, 0.80, 5.1679363018824049}, {1, 2000, 2000, 1.0 / 8760, 0, 0.80, 6.8198790624643677},
+      {1, 100, 120, 30, 0, 0.30, 55.070798998831407},       {0, 100, 80, 10, 0.02, 0.05, 0.41320757551525278},
+      {1, 100, 100, 0.25, 0, 3.00, 54.67452952462636},      {0, 2000, 1000, 7.0 / 365, 0, 1.20, 0.00077394245723214804},
+  };
+  std::vector<unsigned char> c;
+  std::vector<double> P, S, K, T, r, out;
+  for (const auto& row : rows) {
+    c.push_back(row.call), P.push_back(row.price), S.push_back(row.F), K.push_back(row.K), T.push_back(row.T);
+    r.push_back(row.r);
+  }
+  out.resize(c.size());
+  implied_vol_bsm_batch(c, P, S, K, T, r, r, out);
+  for (std::size_t i = 0; i < c.size(); ++i) EXPECT_NEAR(out[i] / rows[i].vol, 1.0, 1e-12) << "row " << i;
+}
+
 // Edge rows through the batch (tiny and near-bound prices, ITM puts, x = 0) and bad rows: the
 // round trip to 1e-14, the scalar solver's vol where the price carries it, and the scalar path's
 // typed errors.
