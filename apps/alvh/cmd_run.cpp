@@ -220,6 +220,11 @@ void run_main(RunArgs a, const GlobalOptions& g, const std::function<bool(const 
   if (r.contains("hedge"))
     rows.push_back({"Layer 1 premium", fmt::format("{} USDC for {} legs", num(r["hedge"]["total_premium"].get<double>()),
                                                     r["hedge"]["legs"].size())});
+  if (r.contains("hedge_optimised") && r["hedge_optimised"].contains("total_cost"))
+    rows.push_back({"Layer 1 optimiser (alt.)",
+                    fmt::format("{} USDC for {} legs, tails covered: {}",
+                                num(r["hedge_optimised"]["total_cost"].get<double>()), r["hedge_optimised"]["legs"].size(),
+                                r["hedge_optimised"]["tail_covered"].get<bool>() ? "yes" : "no")});
   if (r.contains("simulation") && r["simulation"]["lp_hedged"].is_object()) {
     const auto& h = r["simulation"]["lp_hedged"];
     rows.push_back({"sim LP+hedge VaR95 / CVaR95",

@@ -131,6 +131,33 @@ TEST(RunJob, Layer1LegsReplicateMinusLpMinusHodlAtTheStrikes) {
   EXPECT_EQ(find_chart(r.document, "payoff")->series.size(), 3u);
 }
 
+// The optimiser's Layer 1 in the main job: independent re-check of its promises from the legs
+// alone (Black-76 payoffs at the horizon): break-even beyond 2.5 sigma with the effective cost paid
+// (tail coverage, docs/risk-hedge.md), and the SVI surface's smile used as the density.
+TEST(RunJob, OptimisedLayer1CoversTheTailsFromItsLegsAlone) {
+  const auto cfg = small();
+  const auto r = run_job(cfg);
+  const auto& h = r.results["hedge_optimised"];
+  ASSERT_FALSE(h.contains("error")) << h.dump();
+  EXPECT_EQ(h["density"].get<std::string>().rfind("smile", 0), 0u) << h["density"];
+  ASSERT_GE(h["legs"].size(), 1u);
+  const amm::PriceRange range{cfg.range_lower, cfg.range_upper};
+  const double L = amm::liquidity_for_capital(range, cfg.capital, cfg.price);
+  const double cost = h["total_cost"].get<double>(), fq = h["forward_quantity"].get<double>();
+  const double F = h["forward"].get<double>();
+  for (const auto& row : h["residuals"]) {
+    if (std::abs(row["sigma_move"].get<double>()) < 2.5 - 1e-9) continue;
+    const double S = row["price"].get<double>();
+    double pay = fq * (S - F);  // forwards from parity substitutions, struck at F
+    for (const auto& leg : h["legs"]) {
+      const double K = leg["strike"].get<double>(), q = leg["quantity"].get<double>();
+      pay += q * (leg["type"] == "put" ? std::max(K - S, 0.0) : std::max(S - K, 0.0));
+    }
+    const double lp_minus_hodl = amm::lp_value(range, L, S) - amm::hodl_value(range, L, cfg.price, S);
+    EXPECT_GE(lp_minus_hodl + pay - cost, -1e-6 * cfg.capital) << S;
+  }
+}
+
 TEST(RunJob, BacktestCurvesAreTheEnginesResults) {
   const auto r = run_job(small());
   const auto& b = r.results["backtest"];
