@@ -37,6 +37,7 @@ struct SimulateArgs {
   std::string hedge_file;
   std::string config_file;
   std::string terminal_csv;
+  std::string normals;  // "" = the config's [engine] normals (default fast)
   bool json = false;
 };
 
@@ -113,6 +114,8 @@ void run_simulate(const SimulateArgs& a, const GlobalOptions& g) {
   spec.threads = a.threads > 0 ? std::min(a.threads, hw) : 0;
   require(a.threads >= 0, "--threads", "a number >= 0 (0 = all cores)", a.threads);
   spec.events = cfg.events;
+  spec.normals = cfg.engine.normals;  // [engine] normals = "fast" | "exact" (docs/sim.md)
+  if (!a.normals.empty()) spec.normals = a.normals == "exact" ? sim::NormalMethod::Exact : sim::NormalMethod::Fast;
 
   ProgressBar bar(progress_enabled(g.quiet));
   const auto t0 = std::chrono::steady_clock::now();
@@ -146,6 +149,7 @@ void run_simulate(const SimulateArgs& a, const GlobalOptions& g) {
                   {"steps", a.steps},
                   {"paths", a.paths},
                   {"seed", a.seed},
+                  {"normals", spec.normals == sim::NormalMethod::Exact ? "exact" : "fast"},
                   {"range_lower", pos.range.lower},
                   {"range_upper", a.v2 ? nlohmann::json(nullptr) : nlohmann::json(pos.range.upper)},
                   {"capital", a.capital},
@@ -230,6 +234,10 @@ const RegisterCommand reg(60, [](CLI::App& app, const GlobalOptions& g) {
   sub->add_option("--fee-apr", a->fee_apr, "Fee income per year as a fraction of position value while in range")
       ->capture_default_str();
   sub->add_option("--hedge", a->hedge_file, "Hedge JSON written by `alvh hedge --json`");
+  sub->add_option("--normals", a->normals,
+                  "Normal generator: fast (float32 inverse CDF, exact AS 241 beyond |z| 5.25; default) | exact (AS 241 "
+                  "in double); same paths to float precision (docs/sim.md)")
+      ->check(CLI::IsMember({"fast", "exact"}));
   sub->add_option("--config", a->config_file, "TOML file with model, event and hedge-marking parameters");
   sub->add_option("--terminal-csv", a->terminal_csv, "Write per-path terminal values to this CSV");
   sub->add_flag("--json", a->json, "JSON output (same as the global --json)");

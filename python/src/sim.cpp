@@ -109,7 +109,8 @@ py::dict simulate(const std::string& model_name, double price, double vol, doubl
                   std::uint64_t paths, std::uint64_t seed, int threads, double range_lower, double range_upper,
                   double capital, bool v2, double fee_apr, const py::object& hedge, const std::string& config,
                   const py::object& merton, const py::object& heston, const py::object& regime,
-                  const py::object& hedge_marking, const py::object& mark_vol, std::size_t chunk_size, bool stats) {
+                  const py::object& hedge_marking, const py::object& mark_vol, std::size_t chunk_size, bool stats,
+                  const py::object& normals) {
   // The CLI's edge checks (apps/alvh/cmd_simulate.cpp), with argument names.
   require(price > 0.0 && std::isfinite(price), "price", "a finite number > 0", price);
   require(vol >= 0.0 && std::isfinite(vol), "vol", "a finite number >= 0", vol);
@@ -152,6 +153,12 @@ py::dict simulate(const std::string& model_name, double price, double vol, doubl
   spec.threads = threads > 0 ? std::min(threads, hw) : 0;
   spec.chunk_size = chunk_size;
   spec.events = cfg.events;
+  spec.normals = cfg.engine.normals;  // the config's [engine] normals, default fast
+  if (!normals.is_none()) {
+    const std::string n = py::str(normals);
+    if (n != "fast" && n != "exact") throw DomainError("normals: expected 'fast' or 'exact', got '" + n + "'");
+    spec.normals = n == "exact" ? sim::NormalMethod::Exact : sim::NormalMethod::Fast;
+  }
 
   sim::SimulationResult res;
   py::dict d;
@@ -208,6 +215,7 @@ void bind_sim(py::module_& m) {
         py::arg("hedge") = py::none(), py::arg("config") = "", py::arg("merton") = py::none(),
         py::arg("heston") = py::none(), py::arg("regime") = py::none(), py::arg("hedge_marking") = py::none(),
         py::arg("mark_vol") = py::none(), py::arg("chunk_size") = 1024, py::arg("stats") = true,
+        py::arg("normals") = py::none(),
         "Monte Carlo of an LP position, its HODL benchmark and a static option hedge (docs/sim.md); the Python\n"
         "twin of `alvh simulate`, with the same defaults and, for the same seed, the same numbers.\n\n"
         "model: 'gbm' | 'merton' | 'heston' | 'regime' | 'bootstrap' (bootstrap and calibrated regimes need\n"
@@ -215,7 +223,8 @@ void bind_sim(py::module_& m) {
         "config (e.g. merton={'intensity': 5, 'jump_mean': -0.05, 'jump_stdev': 0.1}). hedge: None, the path of\n"
         "an alvh.hedge JSON document, or a list of leg dicts {type, strike, expiry_years, quantity, premium}.\n"
         "hedge_marking: 'black76' (at mark_vol, default vol) or 'intrinsic'. Path i depends only on (seed, i):\n"
-        "results do not depend on threads or chunk_size.\n\n"
+        "results do not depend on threads or chunk_size. normals: 'fast' (default: float32 inverse CDF with exact\n"
+        "AS 241 beyond |z| 5.25) or 'exact' (AS 241 in double); the same uniforms, so the same paths to float precision.\n\n"
         "Returns a dict: per-path float64 arrays terminal_price, hodl, lp, lp_hedged, fees, lvr, il,\n"
         "time_in_range; scalars liquidity, initial_value, net_premium, model; and when stats=True the CLI's\n"
         "statistics: stats = {hodl, lp, lp_hedged: {mean, stderr, stdev, min, max, quantiles, var95, cvar95,\n"

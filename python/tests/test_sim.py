@@ -77,3 +77,13 @@ def test_bad_simulation_inputs_raise_clear_errors():
                                         "premium": 0}])
     with pytest.raises(alvh.DomainError, match="merton: unknown key 'lambda'"):
         alvh.simulate(model="merton", paths=10, merton={"lambda": 3})
+
+
+def test_fast_and_exact_normals_give_the_same_paths_to_float_precision():
+    # Both generators invert the normal CDF at the same Philox uniform (docs/sim.md).
+    f = alvh.simulate(paths=3000, steps=10, seed=4, threads=1, normals="fast")
+    e = alvh.simulate(paths=3000, steps=10, seed=4, threads=1, normals="exact")
+    np.testing.assert_allclose(f["terminal_price"], e["terminal_price"], rtol=1e-5)
+    assert not np.array_equal(f["terminal_price"], e["terminal_price"])  # they are different generators
+    with pytest.raises(alvh.DomainError):
+        alvh.simulate(paths=10, normals="gaussian")
