@@ -170,7 +170,9 @@ HWY_INLINE OtmParts<V, hn::Mask<D>> NormalisedAt(D d, V x, V s, V ex, V ex_inv) 
 // The kernel runs in passes over blocks of kIvBlock rows (loop fission, as the pricing batch):
 // the initial guess for every vector of the block, then each Householder step for every vector
 // still iterating, so that the out-of-order core overlaps independent vectors instead of
-// waiting on one long chain. Per-row state lives in L1 scratch.
+// waiting on one long chain. Per-row state lives in L1 scratch. The pass functions are not
+// inlined (one copy per target: the block runs for full vectors and for the padded tail), which
+// keeps the compile time of this file reasonable, notably under ASan/UBSan.
 inline constexpr std::size_t kIvBlock = 64;
 
 struct IvScratch {
@@ -180,7 +182,7 @@ struct IvScratch {
 
 // Initial guess for the vector at offset i (scratch offset j).
 template <class DF>
-HWY_INLINE void GuessVector(DF d, const iv_detail::IvArgs& a, std::size_t i, IvScratch& w, std::size_t j) {
+HWY_NOINLINE void GuessVector(DF d, const iv_detail::IvArgs& a, std::size_t i, IvScratch& w, std::size_t j) {
   using V = hn::Vec<DF>;
   const V zero = hn::Zero(d), one = hn::Set(d, 1.0), half = hn::Set(d, 0.5), quarter = hn::Set(d, 0.25);
   const V inf = hn::Set(d, HUGE_VAL);
@@ -283,7 +285,7 @@ HWY_INLINE void GuessVector(DF d, const iv_detail::IvArgs& a, std::size_t i, IvS
 
 // One Householder(3) step for the vector at offset i; returns whether lanes are still iterating.
 template <bool kAccurate, class DF>
-HWY_INLINE bool StepVector(DF d, const iv_detail::IvArgs& a, std::size_t i, IvScratch& w, std::size_t j) {
+HWY_NOINLINE bool StepVector(DF d, const iv_detail::IvArgs& a, std::size_t i, IvScratch& w, std::size_t j) {
   using V = hn::Vec<DF>;
   const V zero = hn::Zero(d), one = hn::Set(d, 1.0), half = hn::Set(d, 0.5), quarter = hn::Set(d, 0.25);
   const V inf = hn::Set(d, HUGE_VAL);
@@ -355,7 +357,7 @@ HWY_INLINE bool StepVector(DF d, const iv_detail::IvArgs& a, std::size_t i, IvSc
 
 // Final pass: store s, return the lanes for the scalar solver.
 template <class DF>
-HWY_INLINE hn::Mask<DF> FinishVector(DF d, const iv_detail::IvArgs& a, std::size_t i, const IvScratch& w,
+HWY_NOINLINE hn::Mask<DF> FinishVector(DF d, const iv_detail::IvArgs& a, std::size_t i, const IvScratch& w,
                                      std::size_t j) {
   const auto zero = hn::Zero(d);
   const hn::Rebind<uint8_t, DF> d8;
