@@ -167,13 +167,19 @@ void run_iv_batch(const OptionArgs& a, const GlobalOptions& g) {
   const BatchRows b = read_batch(a.input, "price");
   const std::size_t n = b.spot.size();
   std::vector<double> iv(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    try {
-      iv[i] = options::implied_vol_bsm(b.call[i] ? OptionType::Call : OptionType::Put, b.x[i], b.spot[i], b.strike[i],
+  try {
+    options::implied_vol_bsm_batch(b.call, b.x, b.spot, b.strike, b.t, b.rate, b.yield, iv);  // SIMD kernel
+  } catch (const DomainError&) {
+    // Name the file line of the first bad row: the scalar solver raises the same typed errors.
+    for (std::size_t i = 0; i < n; ++i) {
+      try {
+        (void)options::implied_vol_bsm(b.call[i] ? OptionType::Call : OptionType::Put, b.x[i], b.spot[i], b.strike[i],
                                        b.t[i], b.rate[i], b.yield[i]);
-    } catch (const DomainError& e) {
-      throw InputError(a.input, i + 2, "price", e.what());  // +2: header line and 1-based
+      } catch (const DomainError& e) {
+        throw InputError(a.input, i + 2, "price", e.what());  // +2: header line and 1-based
+      }
     }
+    throw;
   }
   std::string out = join(b.header) + ",iv\n";
   for (std::size_t i = 0; i < n; ++i) out += b.lines[i] + fmt::format(",{:.17g}\n", iv[i]);

@@ -122,9 +122,11 @@ DoubleArray bsm_price_batch(const BoolArray& is_call, const DoubleArray& spot, c
                             const DoubleArray& vol) {
   const BsmColumns c = bsm_columns(is_call, spot, strike, t_years, rate, yield, vol);
   DoubleArray out(static_cast<py::ssize_t>(c.n));
-  options::GreeksBatch g{};
-  g.price = std::span<double>(out.mutable_data(), c.n);
-  run_bsm_kernel(c, g);
+  {
+    py::gil_scoped_release release;
+    options::bsm_price_batch(c.call, c.spot, c.strike, c.t_years, c.rate, c.yield, c.vol,
+                             std::span<double>(out.mutable_data(), c.n));  // price-only SIMD kernel
+  }
   return out;
 }
 
@@ -252,7 +254,7 @@ void bind_options(py::module_& m) {
       py::arg("is_call"), py::arg("spot"), py::arg("strike"), py::arg("t_years"), py::arg("rate"), py::arg("yield_"),
       py::arg("vol"),
       "BSM prices and greeks of a book of options through the C++ SIMD batch kernel (options::bsm_greeks_batch,\n"
-      "Highway + SLEEF erfc), with the GIL released: dict of float64 arrays (price, delta, gamma, vega, theta,\n"
+      "Highway, Cody erfc/erfcx), with the GIL released: dict of float64 arrays (price, delta, gamma, vega, theta,\n"
       "rho, vanna, volga). Agrees with bsm_greeks to ~1e-13 relative (docs/options.md).");
   m.def(
       "bsm_batch_kernel_seconds",
