@@ -67,6 +67,10 @@ namespace hn = hwy::HWY_NAMESPACE;
 // scalar pricer's threshold (black.cpp), so b(s) keeps ~1e-15 relative accuracy.
 inline constexpr double kIvCancelLimit = 0.9;
 
+// Stop a lane once its (accurate) Householder(3) step is below this relative size: the scalar
+// solver's rule (implied_vol.cpp's iterate).
+inline constexpr double kIvStopStep = 1e-5;
+
 // Normal CDF N(z) and exp(-z^2/2) (square split exactly), any sign of z.
 template <class D, class V = hn::Vec<D>>
 HWY_INLINE void NormCdfAndGauss(D d, V z, V& N, V& gauss) {
@@ -340,7 +344,7 @@ HWY_NOINLINE bool StepVector(DF d, const iv_detail::IvArgs& a, std::size_t i, Iv
     s_new = hn::IfThenElse(hn::And(lower, hn::Not(hn::Gt(b, zero))), hn::Add(s, s), s_new);
     // The first step's b may carry ~1e-13 (no series): convergence is only accepted from the
     // second step on, whose b is accurate.
-    const auto converged = hn::And(hn::Not(hn::Gt(hn::Abs(hn::Sub(s_new, s)), hn::Mul(hn::Set(d, 1e-5), s_new))),
+    const auto converged = hn::And(hn::Not(hn::Gt(hn::Abs(hn::Sub(s_new, s)), hn::Mul(hn::Set(d, kIvStopStep), s_new))),
                                    kAccurate ? hn::Eq(zero, zero) : hn::Lt(zero, zero));
     const auto cancel = hn::Or(B.cancel, hn::Lt(B.E, hn::Set(d, 1e-290)));
     // Lanes still iterating take the step; record whether this step's b was reliable.

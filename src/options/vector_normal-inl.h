@@ -141,7 +141,7 @@ inline constexpr double kCancelLimit = 0.995;
 inline constexpr int kSeriesMaxK = 23;  // odd powers t^1 .. t^23 (12 terms)
 
 template <class D, class V = hn::Vec<D>>
-HWY_INLINE V SmallTSeries(D d, V a, V al, V t, hn::Mask<D>& converged) {
+HWY_INLINE V SmallTSeries(D d, V a, V al, V t, hn::Mask<D> need, hn::Mask<D>& converged) {
   const V zero = hn::Zero(d);
   const V gauss = ExpMinusHalfSumSquares(d, a, al, zero);  // exp(-h^2/2)
   const V phi = hn::Mul(hn::Set(d, 0.398942280401432677939946059934), gauss);
@@ -155,6 +155,11 @@ HWY_INLINE V SmallTSeries(D d, V a, V al, V t, hn::Mask<D>& converged) {
   hm[0] = hn::Set(d, 1.0);
   V he_prev = zero, he = hn::Set(d, 1.0);
   double inv_fact = 1.0;
+  const V t2 = hn::Mul(t, t);
+  V sum = zero, tk = t, term = zero, prev_term = zero;
+  converged = hn::Lt(zero, zero);
+  // One pass: e_j, h^j/j! and, at odd j, the term c_j t^j; stop as soon as every lane in `need`
+  // has its last two terms below 1e-17 of the sum (small t needs few of the 12 terms).
   for (int j = 1; j <= kSeriesMaxK; ++j) {
     inv_fact /= j;
     e[j] = hn::Mul(he, hn::Set(d, ((j - 1) % 2 == 0 ? 1.0 : -1.0) * inv_fact));
@@ -162,19 +167,19 @@ HWY_INLINE V SmallTSeries(D d, V a, V al, V t, hn::Mask<D>& converged) {
     he_prev = he;
     he = next;
     hm[j] = hn::Mul(hm[j - 1], hn::Mul(a, hn::Set(d, 1.0 / j)));
-  }
-  const V t2 = hn::Mul(t, t);
-  V sum = zero, tk = t, term = zero, prev_term = zero;
-  for (int k = 1; k <= kSeriesMaxK; k += 2) {
-    V c = hn::Mul(hm[0], e[k]);
-    for (int m = 1; m <= k; ++m) c = hn::MulAdd(hm[m], e[k - m], c);
+    if (j % 2 == 0) continue;
+    V c = hn::Mul(hm[0], e[j]);
+    for (int m = 1; m <= j; ++m) c = hn::MulAdd(hm[m], e[j - m], c);
     prev_term = term;
     term = hn::Mul(c, tk);
     sum = hn::Add(sum, term);
     tk = hn::Mul(tk, t2);
+    if (j >= 3) {
+      const V tiny = hn::Mul(hn::Set(d, 1e-17), hn::Abs(sum));
+      converged = hn::And(hn::Lt(hn::Abs(term), tiny), hn::Lt(hn::Abs(prev_term), tiny));
+      if (hn::AllTrue(d, hn::Or(hn::Not(need), converged))) break;
+    }
   }
-  const V tiny = hn::Mul(hn::Set(d, 1e-17), hn::Abs(sum));
-  converged = hn::And(hn::Lt(hn::Abs(term), tiny), hn::Lt(hn::Abs(prev_term), tiny));
   return hn::Mul(hn::Add(phi, phi), sum);
 }
 
@@ -207,7 +212,7 @@ HWY_INLINE OtmParts<V, hn::Mask<D>> NormalisedOtm(D d, V h, V hl, V t, V ex, V e
   if (use_series && !hn::AllFalse(d, series_lanes)) {
     const V al = hn::IfThenElse(hn::Gt(h, zero), hn::Neg(hl), hl);
     hn::Mask<D> converged;
-    const V bs = SmallTSeries(d, a, al, t, converged);
+    const V bs = SmallTSeries(d, a, al, t, series_lanes, converged);
     const auto use = hn::And(series_lanes, converged);
     o.b = hn::IfThenElse(use, hn::Max(bs, zero), o.b);
     o.cancel = hn::AndNot(use, o.cancel);
