@@ -327,4 +327,29 @@ double implied_vol_bsm(OptionType type, double price, double spot, double strike
 
 // implied_vol_bsm_batch: SIMD kernel with this file's solver as the fallback (implied_vol_batch.cpp).
 
+namespace detail {
+// Batch rows the vector path converged on but whose last normalised price cancelled beyond the
+// vector kernel's limit (far out of the money, |x|/s >= ~4, where the scalar pricer switches to its
+// Gauss-Laguerre form): the scalar normalisation of implied_vol_black76, then the scalar
+// Householder(3) iteration on the vector path's branch (0 lower, 1 middle, 2 upper) from the
+// vector path's s, whose only error is that of the cancelling b, so one accurate step is
+// normally all it takes (the same stopping rule as a solve from scratch). Valid rows only (the
+// vector path admitted them); anything unexpected goes to the full solver.
+double implied_vol_bsm_from_guess(OptionType type, double price, double spot, double strike, double t_years,
+                                  double rate, double yield, int branch, double s_guess) {
+  const double forward = spot * std::exp((rate - yield) * t_years);
+  const double undiscounted = price / std::exp(-rate * t_years);
+  const bool call = type == OptionType::Call;
+  const double intrinsic = call ? std::max(forward - strike, 0.0) : std::max(strike - forward, 0.0);
+  const double otm = (undiscounted - intrinsic) / (std::sqrt(forward) * std::sqrt(strike));
+  const double x = -std::abs(std::log(forward / strike));
+  const double bmax = std::exp(0.5 * x);
+  if (!(otm > 0.0 && otm < bmax && x < 0.0 && s_guess > 0.0 && std::isfinite(s_guess) && branch >= 0 &&
+        branch <= 2))
+    return implied_vol_bsm(type, price, spot, strike, t_years, rate, yield);
+  const Branch b = branch == 0 ? Branch::Lower : branch == 1 ? Branch::Middle : Branch::Upper;
+  return iterate(b, x, s_guess, otm, bmax, nullptr) / std::sqrt(t_years);
+}
+}  // namespace detail
+
 }  // namespace alvh::options

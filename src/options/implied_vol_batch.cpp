@@ -359,9 +359,9 @@ HWY_NOINLINE bool StepVector(DF d, const iv_detail::IvArgs& a, std::size_t i, Iv
   return !hn::AllTrue(d, done);
 }
 
-// Final pass: store s, return the lanes for the scalar solver.
+// Final pass: store s, return each lane's code for the scalar side (below).
 template <class DF>
-HWY_NOINLINE hn::Mask<DF> FinishVector(DF d, const iv_detail::IvArgs& a, std::size_t i, const IvScratch& w,
+HWY_NOINLINE hn::Vec<DF> FinishVector(DF d, const iv_detail::IvArgs& a, std::size_t i, const IvScratch& w,
                                      std::size_t j) {
   const auto zero = hn::Zero(d);
   const hn::Rebind<uint8_t, DF> d8;
@@ -369,10 +369,15 @@ HWY_NOINLINE hn::Mask<DF> FinishVector(DF d, const iv_detail::IvArgs& a, std::si
   auto bad = hn::Ne(hn::PromoteTo(d, hn::PromoteTo(di32, hn::LoadU(d8, a.scalar + i))), zero);
   const auto s = hn::Load(d, w.s + j);
   bad = hn::Or(bad, hn::Not(hn::Gt(hn::Load(d, w.done + j), zero)));
-  bad = hn::Or(bad, hn::Gt(hn::Load(d, w.last_cancel + j), zero));
   bad = hn::Or(bad, hn::Not(hn::Lt(hn::Abs(s), hn::Set(d, HUGE_VAL))));
+  bad = hn::Or(bad, hn::Not(hn::Gt(s, zero)));
+  const auto refine = hn::AndNot(bad, hn::Gt(hn::Load(d, w.last_cancel + j), zero));
+  // Codes: 0 vector result; 1 scalar solver from scratch; 2 + branch (0 lower, 1 middle,
+  // 2 upper): scalar Householder steps from this s (the final b cancelled).
+  const auto lower = hn::Gt(hn::Load(d, w.lower + j), zero), upper = hn::Gt(hn::Load(d, w.upper + j), zero);
+  const auto refine_code = hn::IfThenElse(lower, hn::Set(d, 2.0), hn::IfThenElse(upper, hn::Set(d, 4.0), hn::Set(d, 3.0)));
   hn::StoreU(s, d, a.s + i);
-  return bad;
+  return hn::IfThenElse(bad, hn::Set(d, 1.0), hn::IfThenElseZero(refine, refine_code));
 }
 
 // Normalisation as implied_vol_black76 (F = S e^{(r-q)T}, D = e^{-rT}, time value in price units,
@@ -458,9 +463,9 @@ void IvKernel(const iv_detail::IvArgs& a) {
     }
     if (hist) hist[steps] += len;  // rows by the number of step passes their block ran
     for (std::size_t j = 0; j < len; j += N) {
-      const auto bad = FinishVector(d, args, base + j, w, j);
-      hn::Store(hn::IfThenElseZero(bad, hn::Set(d, 1.0)), d, flags);
-      for (std::size_t k = 0; k < N && j + k < count; ++k) flags_out[base + j + k] = flags[k] != 0.0;
+      hn::Store(FinishVector(d, args, base + j, w, j), d, flags);
+      for (std::size_t k = 0; k < N && j + k < count; ++k)
+        flags_out[base + j + k] = static_cast<unsigned char>(flags[k]);
     }
   };
   const std::size_t full = a.n / N * N;
@@ -500,6 +505,12 @@ HWY_AFTER_NAMESPACE();
 #include <algorithm>
 
 namespace alvh::options {
+namespace detail {
+// implied_vol.cpp: the scalar iteration from the vector path's s on its branch.
+double implied_vol_bsm_from_guess(OptionType type, double price, double spot, double strike, double t_years,
+                                  double rate, double yield, int branch, double s_guess);
+}  // namespace detail
+
 HWY_EXPORT(IvKernel);
 HWY_EXPORT(NormaliseKernel);
 
@@ -536,8 +547,10 @@ std::size_t implied_vol_bsm_batch_counted(std::span<const unsigned char> type_is
       }
       ++total;
       try {
-        vol[i] = implied_vol_bsm(type_is_call[i] ? OptionType::Call : OptionType::Put, price[i], spot[i], strike[i],
-                                 t_years[i], rate[i], yield[i]);
+        const OptionType type = type_is_call[i] ? OptionType::Call : OptionType::Put;
+        vol[i] = scalar[j] >= 2 ? detail::implied_vol_bsm_from_guess(type, price[i], spot[i], strike[i], t_years[i],
+                                                                     rate[i], yield[i], scalar[j] - 2, s[j])
+                                : implied_vol_bsm(type, price[i], spot[i], strike[i], t_years[i], rate[i], yield[i]);
       } catch (const ArbitrageBoundsError& e) {
         throw ArbitrageBoundsError(fmt::format("row {}: {}", i, e.what()));
       } catch (const DomainError& e) {
