@@ -14,7 +14,8 @@
 //     (vector_normal-inl.h), until each lane's last step is below 1e-5 relative (then the next
 //     would change nothing at double precision: the scalar solver's rule).
 // Lanes the vector path does not cover go to the scalar solver, which gives the identical
-// accuracy and the typed errors: invalid input, prices within 1e-12 of a no-arbitrage bound,
+// accuracy and the typed errors: invalid input, prices within 1e-12 of the upper bound or (in
+// the money) of intrinsic,
 // x = 0, normalised prices below 1e-280, or no convergence in kMaxSteps steps. Lanes whose final
 // normalised price cancelled beyond 90% (the scalar series/quadrature is needed there) continue
 // the scalar Householder iteration from the vector s on their branch (code 2 + branch).
