@@ -134,6 +134,19 @@ py::dict run_replay(bool with_path, Run&& run) {
   return out;
 }
 
+// One binding body for both replays (swap level or bar mode): only the streaming reader differs.
+auto replay_entry(bool swap_level) {
+  return [swap_level](const std::string& path, std::int32_t lo, std::int32_t hi, double liquidity_raw, double capital,
+                      std::int64_t open_time, std::optional<std::int64_t> close_time, std::uint32_t fee_pips, int d0,
+                      int d1, bool num0, bool with_path) {
+    const amm::ReplayConfig c =
+        replay_config(lo, hi, liquidity_raw, capital, open_time, close_time, fee_pips, d0, d1, num0);
+    return run_replay(with_path, [&](const amm::ReplayCallback& cb) {
+      return swap_level ? amm::replay_swaps_csv(path, c, {}, cb) : amm::replay_bars_csv(path, c, {}, cb);
+    });
+  };
+}
+
 #define ALVH_REPLAY_ARGS                                                                                          \
   py::arg("path"), py::arg("tick_lower"), py::arg("tick_upper"), py::kw_only(), py::arg("liquidity_raw") = 0.0, \
       py::arg("capital") = 0.0, py::arg("open_time") = 0, py::arg("close_time") = py::none(),                    \
@@ -318,14 +331,7 @@ void bind_pool(py::module_& m) {
       "UniswapV2Library.getAmountIn: rIn*amountOut*1000 / ((rOut - amountOut)*997) + 1.");
 
   m.def(
-      "replay_swaps",
-      [](const std::string& path, std::int32_t lo, std::int32_t hi, double liquidity_raw, double capital,
-         std::int64_t open_time, std::optional<std::int64_t> close_time, std::uint32_t fee_pips, int d0, int d1,
-         bool num0, bool with_path) {
-        const amm::ReplayConfig c =
-            replay_config(lo, hi, liquidity_raw, capital, open_time, close_time, fee_pips, d0, d1, num0);
-        return run_replay(with_path, [&](const amm::ReplayCallback& cb) { return amm::replay_swaps_csv(path, c, {}, cb); });
-      },
+      "replay_swaps", replay_entry(true),
       ALVH_REPLAY_ARGS, py::arg("with_path") = false,
       "Swap-level replay of a hypothetical position [tick_lower, tick_upper) over a pool's swap CSV (streamed;\n"
       "docs/amm.md, 'Swap replay', for the schema and the approximations). Give liquidity_raw (pool units) or\n"
@@ -333,14 +339,7 @@ void bind_pool(py::module_& m) {
       "(time, tick, price, in_range_fraction, fee0, fee1, cum_fee0, cum_fee1, lp_value, fees_value, hodl_value).\n"
       "Malformed or unsorted rows raise alvh.InputError naming file, line and field.");
   m.def(
-      "replay_bars",
-      [](const std::string& path, std::int32_t lo, std::int32_t hi, double liquidity_raw, double capital,
-         std::int64_t open_time, std::optional<std::int64_t> close_time, std::uint32_t fee_pips, int d0, int d1,
-         bool num0, bool with_path) {
-        const amm::ReplayConfig c =
-            replay_config(lo, hi, liquidity_raw, capital, open_time, close_time, fee_pips, d0, d1, num0);
-        return run_replay(with_path, [&](const amm::ReplayCallback& cb) { return amm::replay_bars_csv(path, c, {}, cb); });
-      },
+      "replay_bars", replay_entry(false),
       ALVH_REPLAY_ARGS, py::arg("with_path") = false,
       "Bar-mode replay over minute/hour bars of gross inflows (fees = fee rate x inflow x L_pos/(L_active+L_pos)\n"
       "while in range). Same arguments and result as replay_swaps.");

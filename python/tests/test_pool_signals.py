@@ -216,3 +216,23 @@ def test_realized_variance_estimators():
     assert vol[-1] == pytest.approx(math.sqrt((2 * a) ** 2 / (4 * math.log(2)) * 8760), rel=1e-9)
     with pytest.raises(alvh.DomainError):
         alvh.realized_variance("nope", o, h, lo, o)
+
+
+def test_replay_bars_fee_is_rate_times_inflow_times_share(tmp_path):
+    # Bar mode (swap_replay.hpp): fee_i = fee_rate x inflow_i (human units) x (fraction of the bar's
+    # tick interval inside the range) x L_pos / (L_active + L_pos). Hand-built bars: the first two lie
+    # wholly inside [192000, 198000), the third straddles the upper bound by half its ticks.
+    f = tmp_path / "bars.csv"
+    f.write_text(
+        "timestamp,openTick,closeTick,lowestTick,highestTick,inAmount0,inAmount1,currentLiquidity\n"
+        "1700000000,195000,195010,194990,195020,2000000000,0,3e18\n"
+        "1700000060,195010,195000,194995,195015,0,500000000000000000,3e18\n"
+        "1700000120,197990,197999,197990,198009,1000000000,0,3e18\n")
+    r = alvh.replay_bars(str(f), 192000, 198000, liquidity_raw=1e18, fee_pips=3000, with_path=True)
+    p = r["path"]
+    share = 1e18 / (3e18 + 1e18)
+    assert p["fee0"][0] == pytest.approx(0.003 * 2000.0 * share, rel=1e-12)          # 2,000 USDC in
+    assert p["fee1"][1] == pytest.approx(0.003 * 0.5 * share, rel=1e-12)             # 0.5 WETH in
+    assert p["in_range_fraction"][2] == pytest.approx(10 / 20, rel=1e-12)            # ticks 197990..198009
+    assert p["fee0"][2] == pytest.approx(0.003 * 1000.0 * 0.5 * share, rel=1e-12)
+    assert r["summary"]["cum_fee0"] == pytest.approx(p["fee0"].sum(), rel=1e-12)
