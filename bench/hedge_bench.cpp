@@ -30,16 +30,15 @@ void BM_Layer1Hedge200Instruments(benchmark::State& state) {
   s.position.fee_apr = 0.25;
   s.position.horizon_years = 30.0 / 365.0;
   // 100 strikes x (put, call) = 200 instruments, 1500..4500 step ~30.
-  s.quotes = alvh::hedge::synthetic_quotes(3000.0, s.position.horizon_years, 0.7, 30.0, 0.5, 1.49, 0.01);
-  if (state.range(1) == 1)
-    for (auto& q : s.quotes) {
-      const double k = std::log(q.strike / 3000.0), T = q.expiry_years;
-      const double v = std::sqrt(alvh::options::svi_total_variance({0.0253, 0.1, -0.3, 0.0, 0.15}, k) / T);
-      q.iv = v;
-      q.mark = alvh::options::black76_price(q.type, 3000.0, q.strike, T, v);
-      q.bid = alvh::options::black76_price(q.type, 3000.0, q.strike, T, v - 0.01);
-      q.ask = alvh::options::black76_price(q.type, 3000.0, q.strike, T, v + 0.01);
-    }
+  const double T = s.position.horizon_years;
+  if (state.range(1) == 0) {
+    s.quotes = alvh::hedge::synthetic_quotes(3000.0, T, 0.7, 30.0, 0.5, 1.49, 0.01);
+  } else {
+    const auto svi_vol = [T](double K) {
+      return std::sqrt(alvh::options::svi_total_variance({0.0253, 0.1, -0.3, 0.0, 0.15}, std::log(K / 3000.0)) / T);
+    };
+    s.quotes = alvh::hedge::synthetic_quotes(3000.0, T, svi_vol, 30.0, 0.5, 1.49, 0.01);
+  }
   s.objective = state.range(0) == 0 ? alvh::hedge::HedgeObjective::Variance : alvh::hedge::HedgeObjective::CVaR;
   s.budget = (state.range(1) == 1 ? 0.04 : 0.02) * s.position.capital;  // the smile makes tail cover dearer (min 3.0%)
   std::string density;

@@ -56,9 +56,7 @@ void run_hedge(const HedgeArgs& a, const GlobalOptions& g) {
   pos.horizon_years = a.horizon_days / 365.0;
   pos.rate = a.rate;
   risk::validate(pos);
-  if (a.objective == "variance") spec.objective = hedge::HedgeObjective::Variance;
-  else if (a.objective == "cvar") spec.objective = hedge::HedgeObjective::CVaR;
-  else throw DomainError("--objective: expected 'variance' or 'cvar', got '" + a.objective + "'");
+  spec.objective = hedge::parse_objective(a.objective, "--objective");
   spec.density = hedge::parse_density(a.density);
   if (a.budget_pct) {
     require(*a.budget_pct >= 0.0 && std::isfinite(*a.budget_pct), "--budget-pct", "a finite number >= 0", *a.budget_pct);

@@ -125,9 +125,7 @@ void bind_hedge(py::module_& m) {
         pos.horizon_years = horizon_days / 365.0;
         pos.rate = rate;
         risk::validate(pos);
-        if (objective == "variance") spec.objective = hedge::HedgeObjective::Variance;
-        else if (objective == "cvar") spec.objective = hedge::HedgeObjective::CVaR;
-        else throw DomainError("objective: expected 'variance' or 'cvar', got '" + objective + "'");
+        spec.objective = hedge::parse_objective(objective);
         require(budget >= 0.0, "budget", "a number >= 0 (inf: unlimited)", budget);
         spec.budget = budget;
         spec.tail_sigma = tail_sigma;

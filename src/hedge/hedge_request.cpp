@@ -21,6 +21,12 @@ HedgeDensity parse_density(const std::string& name) {
   throw DomainError("density: expected 'auto', 'smile' or 'lognormal', got '" + name + "'");
 }
 
+HedgeObjective parse_objective(const std::string& name, const std::string& what) {
+  if (name == "variance") return HedgeObjective::Variance;
+  if (name == "cvar") return HedgeObjective::CVaR;
+  throw DomainError(what + ": expected 'variance' or 'cvar', got '" + name + "'");
+}
+
 void attach_chain(HedgeSpec& spec, const options::OptionChain& chain) {
   spec.quotes = chain.quotes;
   spec.chain_underlying = chain.underlying;

@@ -130,9 +130,22 @@ std::vector<options::OptionQuote> synthetic_quotes(double F, double T, double vo
   require(step > 0.0 && std::isfinite(step), "strike step", "a finite number > 0", step);
   require(lo_mult > 0.0 && lo_mult < hi_mult, "lowest strike multiple", "in (0, highest multiple)", lo_mult);
   require(half_spread_vol >= 0.0 && half_spread_vol < vol, "half spread (vol)", "in [0, vol)", half_spread_vol);
+  return synthetic_quotes(F, T, [vol](double) { return vol; }, step, lo_mult, hi_mult, half_spread_vol);
+}
+
+std::vector<options::OptionQuote> synthetic_quotes(double F, double T, const std::function<double(double)>& vol_at_strike,
+                                                   double step, double lo_mult, double hi_mult, double half_spread_vol) {
+  require(F > 0.0 && std::isfinite(F), "forward", "a finite number > 0", F);
+  require(T > 0.0 && std::isfinite(T), "expiry (years)", "a finite number > 0", T);
+  require(step > 0.0 && std::isfinite(step), "strike step", "a finite number > 0", step);
+  require(lo_mult > 0.0 && lo_mult < hi_mult, "lowest strike multiple", "in (0, highest multiple)", lo_mult);
+  require(half_spread_vol >= 0.0, "half spread (vol)", ">= 0", half_spread_vol);
   require(F * (hi_mult - lo_mult) / step <= 1e5, "strike step", "coarse enough for at most 1e5 strikes", step);
   std::vector<options::OptionQuote> q;
   for (double K = std::ceil(F * lo_mult / step) * step; K <= F * hi_mult + 1e-9; K += step) {
+    const double vol = vol_at_strike(K);
+    if (!(std::isfinite(vol) && vol > half_spread_vol))
+      require(false, fmt::format("vol at strike {}", K).c_str(), "a finite number > the half spread", vol);
     for (OptionType t : {OptionType::Put, OptionType::Call}) {
       options::OptionQuote h{};
       h.instrument = fmt::format("SYN-{}-{}", K, t == OptionType::Put ? "P" : "C");

@@ -397,22 +397,8 @@ json optimised_hedge_stage(Document& doc, const RunConfig& cfg, double fee_apr) 
   spec.position.vol_annual = cfg.vol;
   spec.position.fee_apr = fee_apr;
   spec.position.horizon_years = T;
-  const double step = cfg.strike_step * cfg.price;
-  for (double K = std::ceil(0.4 * F / step) * step; K <= 2.5 * F; K += step)
-    for (auto type : {options::OptionType::Put, options::OptionType::Call}) {
-      const double vol = surface.implied_vol(K, T);
-      options::OptionQuote q;
-      q.instrument = fmt::format("SVI-{}-{}", format_number(K), type == options::OptionType::Put ? "P" : "C");
-      q.type = type;
-      q.strike = K;
-      q.expiry_years = T;
-      q.bid = options::black76_price(type, F, K, T, std::max(vol - kHalfSpreadVol, 0.01));
-      q.ask = options::black76_price(type, F, K, T, vol + kHalfSpreadVol);
-      q.mark = options::black76_price(type, F, K, T, vol);
-      q.iv = vol;
-      q.underlying_price = F;
-      spec.quotes.push_back(q);
-    }
+  spec.quotes = hedge::synthetic_quotes(
+      F, T, [&](double K) { return surface.implied_vol(K, T); }, cfg.strike_step * cfg.price, 0.4, 2.5, kHalfSpreadVol);
   hedge::HedgeResult r;
   try {
     r = hedge::optimise_hedge(spec);

@@ -36,22 +36,7 @@ hedge::HedgeSpec smile_spec() {
   s.position.capital = 100000.0;
   s.position.vol_annual = 0.6;
   s.position.horizon_years = kT;
-  for (double K = 1500.0; K <= 6000.0; K += 100.0) {
-    for (auto type : {options::OptionType::Put, options::OptionType::Call}) {
-      const double v = svi_vol(K);
-      options::OptionQuote q;
-      q.instrument = std::string(type == options::OptionType::Put ? "P-" : "C-") + std::to_string(int(K));
-      q.type = type;
-      q.strike = K;
-      q.expiry_years = kT;
-      q.bid = options::black76_price(type, kF, K, kT, v - 0.01, 1.0);
-      q.ask = options::black76_price(type, kF, K, kT, v + 0.01, 1.0);
-      q.mark = options::black76_price(type, kF, K, kT, v, 1.0);
-      q.iv = v;
-      q.underlying_price = kF;
-      s.quotes.push_back(q);
-    }
-  }
+  s.quotes = hedge::synthetic_quotes(kF, kT, svi_vol, 100.0, 0.5, 2.0, 0.01);  // strikes 1500..6000
   return s;
 }
 

@@ -23,6 +23,8 @@ void attach_synthetic_chain(HedgeSpec& spec, double strike_step, double half_spr
 
 // "auto" | "smile" | "lognormal" (DomainError naming the choices otherwise).
 HedgeDensity parse_density(const std::string& name);
+// "variance" | "cvar"; the DomainError names `what` (e.g. "--objective" for the CLI).
+HedgeObjective parse_objective(const std::string& name, const std::string& what = "objective");
 
 // The `alvh.hedge` document body (without the schema envelope): position, objective, constraints,
 // legs, costs, greeks before/after, residuals, break-evens. Non-finite numbers become null.

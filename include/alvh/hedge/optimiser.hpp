@@ -18,6 +18,7 @@
 //   contract size       q_i a multiple of lot_size (rounding rule in the .cpp, constraints re-checked).
 // The minimum feasible budget is an LP (min sum c_i q_i subject to the other constraints);
 // a smaller budget raises HedgeError stating it.
+#include <functional>
 #include <limits>
 #include <span>
 #include <string>
@@ -43,6 +44,12 @@ class HedgeError : public DomainError {
 // priced with Black-76 at `vol`, bid/ask at vol -/+ half_spread_vol. Names "SYN-<K>-P"/"-C".
 std::vector<options::OptionQuote> synthetic_quotes(double forward, double t_years, double vol, double strike_step,
                                          double lo_mult = 0.5, double hi_mult = 2.0, double half_spread_vol = 0.01);
+// The same grid priced on a smile: vol_at_strike(K) (e.g. a fitted surface at t_years) instead of
+// one vol; each strike's vol must exceed half_spread_vol.
+std::vector<options::OptionQuote> synthetic_quotes(double forward, double t_years,
+                                                   const std::function<double(double)>& vol_at_strike,
+                                                   double strike_step, double lo_mult, double hi_mult,
+                                                   double half_spread_vol);
 
 enum class HedgeObjective { Variance, CVaR };
 
