@@ -13,19 +13,8 @@ using u64 = std::uint64_t;
 
 inline int clz64(u64 x) { return __builtin_clzll(x); }
 
-// 128-by-64 division with the high half < d (quotient fits 64 bits).
-inline u64 div128by64(u64 hi, u64 lo, u64 d, u64& rem) {
-#if defined(__x86_64__)
-  u64 q, r;
-  __asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "r"(d));
-  rem = r;
-  return q;
-#else
-  const u128 n = (u128(hi) << 64) | lo;
-  rem = static_cast<u64>(n % d);
-  return static_cast<u64>(n / d);
-#endif
-}
+// 128-by-64 division (high half < d): limb::div_2by1, shared with the fast paths.
+using limb::div_2by1;
 
 // Knuth Algorithm D (Hacker's Delight divmnu64): u has m digits, v has n digits with
 // v[n-1] != 0, m >= n. q gets m-n+1 digits, r gets n digits (either may be null).
@@ -33,7 +22,7 @@ void divmnu(u64* q, u64* r, const u64* u, const u64* v, int m, int n) {
   if (n == 1) {
     u64 k = 0;
     for (int j = m - 1; j >= 0; --j) {
-      const u64 qj = div128by64(k, u[j], v[0], k);
+      const u64 qj = div_2by1(k, u[j], v[0], k);
       if (q) q[j] = qj;
     }
     if (r) r[0] = k;
@@ -55,7 +44,7 @@ void divmnu(u64* q, u64* r, const u64* u, const u64* v, int m, int n) {
       rhat = num - qhat * vn[n - 1];
     } else {
       u64 r64;
-      qhat = div128by64(un[j + n], un[j + n - 1], vn[n - 1], r64);
+      qhat = div_2by1(un[j + n], un[j + n - 1], vn[n - 1], r64);
       rhat = r64;
     }
     const u128 base = u128(1) << 64;
@@ -366,7 +355,7 @@ std::string U256::to_string() const {
   int n = digits(l, 4);
   while (n > 0) {
     u64 rem = 0;
-    for (int i = n - 1; i >= 0; --i) l[i] = div128by64(rem, l[i], kChunk, rem);
+    for (int i = n - 1; i >= 0; --i) l[i] = div_2by1(rem, l[i], kChunk, rem);
     n = digits(l, n);
     for (int k = 0; k < 19; ++k) {
       out.push_back(static_cast<char>('0' + rem % 10));
