@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "alvh/core/error.hpp"
+#include "fixture_csv.hpp"
 
 namespace alvh::options {
 namespace {
@@ -64,25 +65,6 @@ TEST(BatchGreeks, MatchesScalarElementwise) {
       batch_simd_target(), worst[0], worst[1], worst[2], worst[3], worst[4], worst[5], worst[6], worst[7]);
 }
 
-std::vector<std::vector<std::string>> read_csv(const std::string& name) {
-  std::ifstream in(std::string(ALVH_SOURCE_DIR) + "/tests/options/fixtures/" + name);
-  std::vector<std::vector<std::string>> rows;
-  std::string line;
-  bool header = true;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    if (header) {
-      header = false;
-      continue;
-    }
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) f.push_back(cell);
-    rows.push_back(f);
-  }
-  return rows;
-}
 
 double num(const std::string& s) {
   return std::strtod(s.c_str(), nullptr);  // below the double range -> 0, absorbed by the floor
@@ -90,7 +72,7 @@ double num(const std::string& s) {
 
 // Same rows, same tolerance as BsmFixture.PricesAndGreeksAgainstMpmath (fixture_test.cpp).
 TEST(BatchGreeks, PricesAndGreeksAgainstMpmath) {
-  const auto rows = read_csv("bsm_mpmath.csv");
+  const auto rows = test::read_fixture_csv("bsm_mpmath.csv");
   ASSERT_EQ(rows.size(), 500u) << "fixture missing: run /usr/bin/python3 tests/options/gen_fixtures.py";
   const std::size_t n = rows.size();
   std::vector<unsigned char> call(n);
@@ -127,7 +109,7 @@ TEST(BatchGreeks, PricesAndGreeksAgainstMpmath) {
 // Far tails (Black-76 rows as BSM with r = q = 0, so F = S exactly): 1e-12 relative with no
 // floor down to 1e-298, never negative - the test the scalar pricer passes (fixture_test.cpp).
 TEST(BatchGreeks, FarTailsAgainstMpmath) {
-  const auto rows = read_csv("black76_tails_mpmath.csv");
+  const auto rows = test::read_fixture_csv("black76_tails_mpmath.csv");
   ASSERT_GT(rows.size(), 250u);
   const std::size_t n = rows.size();
   std::vector<unsigned char> call(n);

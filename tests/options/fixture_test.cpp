@@ -16,29 +16,11 @@
 #include <vector>
 
 #include "alvh/options/black.hpp"
+#include "fixture_csv.hpp"
 
 namespace alvh::options {
 namespace {
 
-std::vector<std::vector<std::string>> read_fixture() {
-  std::ifstream in(std::string(ALVH_SOURCE_DIR) + "/tests/options/fixtures/bsm_mpmath.csv");
-  std::vector<std::vector<std::string>> rows;
-  std::string line;
-  bool header = true;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    if (header) {
-      header = false;
-      continue;
-    }
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) f.push_back(cell);
-    rows.push_back(f);
-  }
-  return rows;
-}
 
 constexpr const char* names[8] = {"price", "delta", "gamma", "vega", "theta", "rho", "vanna", "volga"};
 
@@ -48,7 +30,7 @@ double num(const std::string& s) {
 }
 
 TEST(BsmFixture, PricesAndGreeksAgainstMpmath) {
-  const auto rows = read_fixture();
+  const auto rows = test::read_fixture_csv("bsm_mpmath.csv");
   ASSERT_EQ(rows.size(), 500u) << "fixture missing: run /usr/bin/python3 tests/options/gen_fixtures.py";
   double worst[8] = {};
   for (const auto& f : rows) {
