@@ -1,4 +1,4 @@
-// SIMD batch BSM pricing (Highway dynamic dispatch: AVX2+FMA on this machine class). The
+// SIMD batch BSM pricing (Highway dynamic dispatch: AVX-512 (AVX3) or AVX2+FMA, as the CPU has). The
 // formulas are those of black.cpp (Haug 2007 ch. 1; normalised Black function of Jäckel 2015),
 // evaluated per vector of options with no per-element branches:
 //   F = S e^{(r-q)T}, D = e^{-rT}, x = ln(F/K), s = vol sqrt T, h = x/s, t = s/2;
@@ -6,7 +6,7 @@
 //   Cody erfc/erfcx ratios of vector_normal-inl.h, every N(+-d1), N(+-d2) as a tail value
 //   (never 1 - N of a large N) and the out-of-the-money time value (NormalisedOtm);
 //   e^{+-x/2} = sqrt(F/K) and its inverse (no extra exp).
-// Per option: 3 exp (D, F/S, E), 1 log, 2 sqrt, 5 divisions (+2 for the greeks).
+// Per option: 3 exp (D, F/S, E; vector_exp-inl.h), 1 log, 2 sqrt, 5 divisions.
 // Lanes the vector formulas do not cover to 1e-13 (expiry or zero vol, the two terms of the
 // time value cancelling beyond kCancelLimit, exponents near underflow, invalid input) are
 // recomputed by the scalar pricer (which also throws the typed error for invalid input).
@@ -17,7 +17,7 @@
 // portable baseline only: AVX3 and SSSE3 copies of these large inlined kernels would double the
 // compile time (Release and ASan builds) for no measured gain here.
 #ifndef HWY_DISABLED_TARGETS
-#define HWY_DISABLED_TARGETS (HWY_AVX3 | HWY_AVX3_DL | HWY_SSSE3)
+#define HWY_DISABLED_TARGETS (HWY_AVX3_DL | HWY_SSSE3 | HWY_SSE4)
 #endif
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 
@@ -57,7 +57,7 @@ inline constexpr std::size_t kBlock = 64;
 
 struct Scratch {
   HWY_ALIGN double sqrtT[kBlock], inv_Ss[kBlock], D[kBlock], G[kBlock], x[kBlock], m[kBlock];
-  HWY_ALIGN double b[kBlock], N_u1[kBlock], C_u1[kBlock], T2[kBlock], E[kBlock], rsqrt_m[kBlock], bad[kBlock];
+  HWY_ALIGN double b[kBlock], N_u1[kBlock], C_u1[kBlock], T2[kBlock], E[kBlock], rsqrt_m[kBlock], sqrt_m[kBlock], bad[kBlock];
 };
 
 // Pass 1: discounting, forward, log-moneyness (two exp, one log, one sqrt, two divisions).
@@ -76,8 +76,8 @@ HWY_INLINE void Pass1(DF d, const batch_detail::KernelArgs& a, std::size_t i, Sc
   const auto ok = hn::And(hn::And(positive, hn::Lt(sum_inputs, inf)), hn::Gt(s, zero));
   hn::Store(sqrtT, d, w.sqrtT + j);
   hn::Store(hn::Div(one, hn::Mul(S, s)), d, w.inv_Ss + j);  // 1/(S s): gamma's factor; 1/s = S/(S s)
-  hn::Store(hn::Exp(d, hn::Neg(hn::Mul(r, T))), d, w.D + j);
-  const V G = hn::Exp(d, hn::Mul(hn::Sub(r, q), T));  // F/S
+  hn::Store(ExpFast(d, hn::Neg(hn::Mul(r, T))), d, w.D + j);
+  const V G = ExpFast(d, hn::Mul(hn::Sub(r, q), T));  // F/S
   hn::Store(G, d, w.G + j);
   const V m = hn::Div(hn::Mul(S, G), K);  // F/K
   hn::Store(m, d, w.m + j);
@@ -109,6 +109,7 @@ HWY_INLINE void Pass2(DF d, const batch_detail::KernelArgs& a, std::size_t i, Sc
   hn::Store(o.T2, d, w.T2 + j);
   hn::Store(o.E, d, w.E + j);
   hn::Store(rsqrt_m, d, w.rsqrt_m + j);
+  hn::Store(sqrt_m, d, w.sqrt_m + j);
   const auto bad = hn::Or(o.cancel, hn::Lt(o.E, hn::Set(d, 1e-290)));
   hn::Store(hn::Add(hn::Load(d, w.bad + j), hn::IfThenElseZero(bad, one)), d, w.bad + j);
 }
@@ -125,9 +126,9 @@ HWY_INLINE hn::Mask<DF> Pass3(DF d, const batch_detail::KernelArgs& a, std::size
   const hn::Rebind<int32_t, DF> di32;
   const auto is_call = hn::Ne(hn::PromoteTo(d, hn::PromoteTo(di32, hn::LoadU(d8, a.call + i))), zero);
   const V theta_sign = hn::IfThenElse(is_call, one, hn::Neg(one));
-  const V D = hn::Load(d, w.D + j), G = hn::Load(d, w.G + j), m = hn::Load(d, w.m + j);
+  const V D = hn::Load(d, w.D + j), G = hn::Load(d, w.G + j);
   const V F = hn::Mul(S, G);
-  const V sqrtFK = hn::Mul(K, hn::Sqrt(m));
+  const V sqrtFK = hn::Mul(K, hn::Load(d, w.sqrt_m + j));
   const V intrinsic = hn::Max(hn::Mul(theta_sign, hn::Sub(F, K)), zero);
   const V price = hn::Mul(D, hn::MulAdd(hn::Load(d, w.b + j), sqrtFK, intrinsic));
   auto bad = hn::Or(hn::Gt(hn::Load(d, w.bad + j), zero), hn::Not(hn::Lt(hn::Abs(price), inf)));

@@ -21,6 +21,8 @@
 #include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
 
+#include "vector_exp-inl.h"
+
 HWY_BEFORE_NAMESPACE();
 namespace alvh::options::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
@@ -105,7 +107,7 @@ HWY_INLINE V ExpMinusHalfSumSquares(D d, V h, V hl, V t) {
   const V bb = hn::Sub(sum, hh);
   const V err = hn::Add(hn::Sub(hh, hn::Sub(sum, bb)), hn::Sub(tt, bb));
   const V half = hn::Set(d, 0.5);
-  return hn::Mul(hn::Exp(d, hn::Mul(hn::Set(d, -0.5), sum)),
+  return hn::Mul(ExpFast(d, hn::Mul(hn::Set(d, -0.5), sum)),
                  hn::NegMulAdd(half, hn::Add(err, hn::Add(hlo, tlo)), hn::Set(d, 1.0)));
 }
 
