@@ -21,6 +21,7 @@
 
 #include "alvh/core/error.hpp"
 #include "fixture_csv.hpp"
+#include "simd_targets.hpp"
 
 namespace alvh::options {
 namespace {
@@ -43,28 +44,30 @@ TEST(BatchGreeks, MatchesScalarElementwise) {
   // Edge rows: at expiry and zero vol go through the scalar fallback.
   T[5] = 0.0;
   v[6] = 0.0;
-  std::vector<std::vector<double>> o(8, std::vector<double>(n));
-  bsm_greeks_batch(call, S, K, T, r, q, v, {o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7]});
-  double worst[8] = {};
-  for (std::size_t i = 0; i < n; ++i) {
-    const Greeks g = bsm_greeks(call[i] ? OptionType::Call : OptionType::Put, S[i], K[i], T[i], r[i], q[i], v[i]);
-    const double ref[8] = {g.price, g.delta, g.gamma, g.vega, g.theta, g.rho, g.vanna, g.volga};
-    const double floor[8] = {1e-8 * S[i], 1e-8, 1e-8 / S[i], 1e-8 * S[i], 1e-8 * S[i], 1e-8 * S[i], 1e-8, 1e-8 * S[i]};
-    EXPECT_GE(o[0][i], 0.0);
-    for (int k = 0; k < 8; ++k) {
-      const double scale = std::max(std::abs(ref[k]), floor[k]);
-      const double e = std::abs(o[static_cast<std::size_t>(k)][i] - ref[k]) / scale;
-      worst[k] = std::max(worst[k], e);
-      EXPECT_LE(e, 1e-12) << "row " << i << " output " << k << " got " << o[static_cast<std::size_t>(k)][i] << " ref "
-                          << ref[k];
+  test::for_each_simd_target(batch_simd_target, [&] {
+    std::vector<std::vector<double>> o(8, std::vector<double>(n));
+    bsm_greeks_batch(call, S, K, T, r, q, v, {o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7]});
+    double worst[8] = {};
+    for (std::size_t i = 0; i < n; ++i) {
+      const Greeks g = bsm_greeks(call[i] ? OptionType::Call : OptionType::Put, S[i], K[i], T[i], r[i], q[i], v[i]);
+      const double ref[8] = {g.price, g.delta, g.gamma, g.vega, g.theta, g.rho, g.vanna, g.volga};
+      const double floor[8] = {1e-8 * S[i], 1e-8,        1e-8 / S[i], 1e-8 * S[i],
+                               1e-8 * S[i], 1e-8 * S[i], 1e-8,        1e-8 * S[i]};
+      EXPECT_GE(o[0][i], 0.0);
+      for (int k = 0; k < 8; ++k) {
+        const double scale = std::max(std::abs(ref[k]), floor[k]);
+        const double e = std::abs(o[static_cast<std::size_t>(k)][i] - ref[k]) / scale;
+        worst[k] = std::max(worst[k], e);
+        EXPECT_LE(e, 1e-12) << "row " << i << " output " << k << " got " << o[static_cast<std::size_t>(k)][i] << " ref "
+                            << ref[k];
+      }
     }
-  }
-  std::printf(
-      "  target %s; worst error/max(|ref|, floor): price %.1e delta %.1e gamma %.1e vega %.1e theta %.1e "
-      "rho %.1e vanna %.1e volga %.1e\n",
-      batch_simd_target(), worst[0], worst[1], worst[2], worst[3], worst[4], worst[5], worst[6], worst[7]);
+    std::printf(
+        "  target %s; worst error/max(|ref|, floor): price %.1e delta %.1e gamma %.1e vega %.1e theta %.1e "
+        "rho %.1e vanna %.1e volga %.1e\n",
+        batch_simd_target(), worst[0], worst[1], worst[2], worst[3], worst[4], worst[5], worst[6], worst[7]);
+  });
 }
-
 
 double num(const std::string& s) {
   return std::strtod(s.c_str(), nullptr);  // below the double range -> 0, absorbed by the floor
@@ -82,28 +85,33 @@ TEST(BatchGreeks, PricesAndGreeksAgainstMpmath) {
     S[i] = num(rows[i][1]), K[i] = num(rows[i][2]), T[i] = num(rows[i][3]);
     r[i] = num(rows[i][4]), q[i] = num(rows[i][5]), v[i] = num(rows[i][6]);
   }
-  std::vector<std::vector<double>> o(8, std::vector<double>(n));
-  const std::size_t fallbacks =
-      bsm_greeks_batch_counted(call, S, K, T, r, q, v, {o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7]});
-  std::vector<double> price_only(n);
-  bsm_price_batch(call, S, K, T, r, q, v, price_only);
-  double worst[8] = {};
-  for (std::size_t i = 0; i < n; ++i) {
-    const double floor[8] = {1e-8 * S[i], 1e-8, 1e-8 / S[i], 1e-8 * S[i], 1e-8 * S[i], 1e-8 * S[i], 1e-8, 1e-8 * S[i]};
-    for (std::size_t k = 0; k < 8; ++k) {
-      const double ref = num(rows[i][7 + k]);
-      const double scale = std::max(std::abs(ref), floor[k]);
-      const double e = std::abs(o[k][i] - ref) / scale;
-      worst[k] = std::max(worst[k], e);
-      EXPECT_LE(e, 1e-12) << "row " << i << " output " << k << " got " << o[k][i] << " ref " << ref;
+  test::for_each_simd_target(batch_simd_target, [&] {
+    std::vector<std::vector<double>> o(8, std::vector<double>(n));
+    const std::size_t fallbacks =
+        bsm_greeks_batch_counted(call, S, K, T, r, q, v, {o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7]});
+    std::vector<double> price_only(n);
+    bsm_price_batch(call, S, K, T, r, q, v, price_only);
+    double worst[8] = {};
+    for (std::size_t i = 0; i < n; ++i) {
+      const double floor[8] = {1e-8 * S[i], 1e-8,        1e-8 / S[i], 1e-8 * S[i],
+                               1e-8 * S[i], 1e-8 * S[i], 1e-8,        1e-8 * S[i]};
+      for (std::size_t k = 0; k < 8; ++k) {
+        const double ref = num(rows[i][7 + k]);
+        const double scale = std::max(std::abs(ref), floor[k]);
+        const double e = std::abs(o[k][i] - ref) / scale;
+        worst[k] = std::max(worst[k], e);
+        EXPECT_LE(e, 1e-12) << "row " << i << " output " << k << " got " << o[k][i] << " ref " << ref;
+      }
+      const double ref_price = num(rows[i][7]);
+      EXPECT_LE(std::abs(price_only[i] - ref_price), 1e-12 * std::max(std::abs(ref_price), 1e-8 * S[i])) << "row " << i;
     }
-    const double ref_price = num(rows[i][7]);
-    EXPECT_LE(std::abs(price_only[i] - ref_price), 1e-12 * std::max(std::abs(ref_price), 1e-8 * S[i])) << "row " << i;
-  }
-  std::printf(
-      "  %zu rows (%zu on the scalar path); worst error/max(|ref|, floor): price %.1e delta %.1e gamma %.1e vega "
-      "%.1e theta %.1e rho %.1e vanna %.1e volga %.1e\n",
-      n, fallbacks, worst[0], worst[1], worst[2], worst[3], worst[4], worst[5], worst[6], worst[7]);
+    std::printf(
+        "  target %s, %zu rows (%zu on the scalar path); worst error/max(|ref|, floor): price %.1e delta %.1e gamma "
+        "%.1e vega "
+        "%.1e theta %.1e rho %.1e vanna %.1e volga %.1e\n",
+        batch_simd_target(), n, fallbacks, worst[0], worst[1], worst[2], worst[3], worst[4], worst[5], worst[6],
+        worst[7]);
+  });
 }
 
 // Far tails (Black-76 rows as BSM with r = q = 0, so F = S exactly): 1e-12 relative with no
@@ -119,14 +127,17 @@ TEST(BatchGreeks, FarTailsAgainstMpmath) {
     S[i] = num(rows[i][1]), K[i] = num(rows[i][2]), T[i] = num(rows[i][3]), v[i] = num(rows[i][4]);
     ref[i] = num(rows[i][5]);
   }
-  const std::size_t fallbacks = bsm_price_batch(call, S, K, T, zero, zero, v, price);
-  double worst = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    EXPECT_GT(price[i], 0.0) << "row " << i;
-    EXPECT_NEAR(price[i] / ref[i], 1.0, 1e-12) << "row " << i << " K=" << K[i] << " vol=" << v[i];
-    worst = std::max(worst, std::abs(price[i] / ref[i] - 1.0));
-  }
-  std::printf("  %zu tail prices (%zu on the scalar path): worst relative error %.2e\n", n, fallbacks, worst);
+  test::for_each_simd_target(batch_simd_target, [&] {
+    const std::size_t fallbacks = bsm_price_batch(call, S, K, T, zero, zero, v, price);
+    double worst = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      EXPECT_GT(price[i], 0.0) << "row " << i;
+      EXPECT_NEAR(price[i] / ref[i], 1.0, 1e-12) << "row " << i << " K=" << K[i] << " vol=" << v[i];
+      worst = std::max(worst, std::abs(price[i] / ref[i] - 1.0));
+    }
+    std::printf("  target %s, %zu tail prices (%zu on the scalar path): worst relative error %.2e\n",
+                batch_simd_target(), n, fallbacks, worst);
+  });
 }
 
 TEST(BatchGreeks, OptionalOutputsAndErrors) {
