@@ -80,7 +80,7 @@ HWY_INLINE void NormCdfAndGauss(D d, V z, V& N, V& gauss) {
   const V lo = hn::MulSub(z, z, zz);
   gauss = hn::Mul(hn::Exp(d, hn::Mul(hn::Set(d, -0.5), zz)), hn::NegMulAdd(hn::Set(d, 0.5), lo, hn::Set(d, 1.0)));
   hn::Mask<D> small;
-  const V R = CodyErfcRatio(d, hn::Mul(hn::Abs(z), hn::Set(d, 0.707106781186547524400844362105)), small);
+  const V R = ErfcRatio(d, hn::Mul(hn::Abs(z), hn::Set(d, 0.707106781186547524400844362105)), small);
   const V tail = hn::Mul(hn::Set(d, 0.5), hn::IfThenElse(small, R, hn::Mul(gauss, R)));
   N = hn::IfThenElse(hn::Lt(z, hn::Zero(d)), tail, hn::Sub(hn::Set(d, 1.0), tail));
 }
