@@ -177,9 +177,12 @@ struct OtmParts {
   M cancel;
 };
 
-// B/A above this: at most ~2.3 digits lost (pricing, 1e-12 target); the implied-vol kernel,
-// whose round trip must hold to 1e-14, uses the scalar pricer's limit 0.9 (one digit).
-inline constexpr double kCancelLimit = 0.995;
+// B/A above this goes to the scalar path (pricing, 1e-12 target). Relative error of b = A - B is
+// at most (eps_A + eps_B)/(1 - limit): with the AVX-512 erfcx table (2.1e-16) and ~3e-16 on
+// A and B that is 6e-13 at 0.999 (3 digits lost); Cody's forms (6.8e-16) keep 0.995 (~2.3
+// digits, 3e-13). BatchGreeks.CancellingBandAgainstScalar tests the band. The implied-vol
+// kernel, whose round trip must hold to 1e-14, uses the scalar pricer's limit 0.9 (one digit).
+inline constexpr double kCancelLimit = kErfcRatioHasSmall ? 0.995 : 0.999;
 
 // Small-t expansion of the OTM normalised price at fixed h = a + al <= 0 (black.cpp's
 // otm_small_t, the same series with a fixed number of terms):
