@@ -1,5 +1,5 @@
-// SIMD implied volatility over arrays (Highway dynamic dispatch, AVX2+FMA on this machine
-// class): the scalar solver of implied_vol.cpp (Jäckel, "Let's Be Rational", Wilmott 2015)
+// SIMD implied volatility over arrays (Highway dynamic dispatch: AVX-512 or AVX2+FMA, as the
+// CPU has): the scalar solver of implied_vol.cpp (Jäckel, "Let's Be Rational", Wilmott 2015)
 // evaluated on vectors of options, with masks instead of branches:
 //   - normalisation to the out-of-the-money call beta = time value/sqrt(F K), x = -|ln(F/K)|
 //     (vector exp/log: beta and x may differ from the scalar solver's by an ulp or two, which moves
@@ -22,11 +22,11 @@
 // (Stopping at 1e-4 instead of 1e-5 is safe, order 4: measured in docs/options.md, not kept.)
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "../src/options/implied_vol_batch.cpp"
-// Compile for AVX2 (the target of this machine class; AVX-512 machines run it too), SSE4 and the
-// portable baseline only: AVX3 and SSSE3 copies of these large inlined kernels would double the
-// compile time (Release and ASan builds) for no measured gain here.
+// Compile for AVX3 (AVX-512), AVX2 and the portable baseline only (as batch.cpp): AVX3_DL, SSE4
+// and SSSE3 copies of these large inlined kernels would add compile time for CPUs that the
+// other targets serve.
 #ifndef HWY_DISABLED_TARGETS
-#define HWY_DISABLED_TARGETS (HWY_AVX3 | HWY_AVX3_DL | HWY_SSSE3)
+#define HWY_DISABLED_TARGETS (HWY_AVX3_DL | HWY_SSSE3 | HWY_SSE4)
 #endif
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 
@@ -501,6 +501,10 @@ void IvKernel(const iv_detail::IvArgs& a) {
   }
 }
 
+const char* IvTargetName() {
+  return hwy::TargetName(HWY_TARGET);
+}
+
 }  // namespace alvh::options::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -518,6 +522,11 @@ double implied_vol_bsm_from_guess(OptionType type, double price, double spot, do
 
 HWY_EXPORT(IvKernel);
 HWY_EXPORT(NormaliseKernel);
+HWY_EXPORT(IvTargetName);
+
+const char* implied_vol_batch_simd_target() {
+  return HWY_DYNAMIC_DISPATCH(IvTargetName)();
+}
 
 std::size_t implied_vol_bsm_batch_counted(std::span<const unsigned char> type_is_call, std::span<const double> price,
                                           std::span<const double> spot, std::span<const double> strike,

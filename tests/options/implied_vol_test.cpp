@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "simd_targets.hpp"
+
 namespace alvh::options {
 namespace {
 
@@ -169,34 +171,37 @@ TEST(ImpliedVolBatch, SimdMatchesScalarOnWideGrid) {
     const double intrinsic = D * std::max(c[i] ? F - K[i] : K[i] - F, 0.0);
     if (!(P[i] > intrinsic * (1 + 1e-15) + 1e-300)) P[i] = intrinsic + 1e-6 * S[i], vega[i] = -1;
   }
-  std::vector<std::size_t> hist(5);
-  const std::size_t fallbacks = implied_vol_bsm_batch_counted(c, P, S, K, T, r, q, out, hist);
-  int n_vol_checked = 0;
-  double worst_vs_scalar = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const OptionType t = c[i] ? OptionType::Call : OptionType::Put;
-    const double scalar = implied_vol_bsm(t, P[i], S[i], K[i], T[i], r[i], q[i]);
-    ASSERT_TRUE(std::isfinite(out[i])) << "row " << i;
-    const double p2 = bsm_price(t, S[i], K[i], T[i], r[i], q[i], out[i]);
-    const Greeks g = bsm_greeks(t, S[i], K[i], T[i], r[i], q[i], out[i]);
-    const double ulp_vol = out[i] * std::numeric_limits<double>::epsilon();
-    const double p_scalar = bsm_price(t, S[i], K[i], T[i], r[i], q[i], scalar);
-    EXPECT_LE(std::abs(p2 - P[i]), 1e-14 * P[i] + 4 * g.vega * ulp_vol)
-        << "row " << i << " T=" << T[i] << " vol=" << vol[i] << " scalar solver's error " << std::abs(p_scalar - P[i])
-        << " batch/scalar-1 " << out[i] / scalar - 1;
-    if (vega[i] > 0 && vega[i] * vol[i] / P[i] >= 1e-2) {
-      ++n_vol_checked;
-      EXPECT_NEAR(out[i] / vol[i], 1.0, 1e-12) << "row " << i << " T=" << T[i] << " vol=" << vol[i];
-      worst_vs_scalar = std::max(worst_vs_scalar, std::abs(out[i] / scalar - 1.0));
+  test::for_each_simd_target(implied_vol_batch_simd_target, [&] {
+    std::vector<std::size_t> hist(5);
+    const std::size_t fallbacks = implied_vol_bsm_batch_counted(c, P, S, K, T, r, q, out, hist);
+    int n_vol_checked = 0;
+    double worst_vs_scalar = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const OptionType t = c[i] ? OptionType::Call : OptionType::Put;
+      const double scalar = implied_vol_bsm(t, P[i], S[i], K[i], T[i], r[i], q[i]);
+      ASSERT_TRUE(std::isfinite(out[i])) << "row " << i;
+      const double p2 = bsm_price(t, S[i], K[i], T[i], r[i], q[i], out[i]);
+      const Greeks g = bsm_greeks(t, S[i], K[i], T[i], r[i], q[i], out[i]);
+      const double ulp_vol = out[i] * std::numeric_limits<double>::epsilon();
+      const double p_scalar = bsm_price(t, S[i], K[i], T[i], r[i], q[i], scalar);
+      EXPECT_LE(std::abs(p2 - P[i]), 1e-14 * P[i] + 4 * g.vega * ulp_vol)
+          << "row " << i << " T=" << T[i] << " vol=" << vol[i] << " scalar solver's error " << std::abs(p_scalar - P[i])
+          << " batch/scalar-1 " << out[i] / scalar - 1;
+      if (vega[i] > 0 && vega[i] * vol[i] / P[i] >= 1e-2) {
+        ++n_vol_checked;
+        EXPECT_NEAR(out[i] / vol[i], 1.0, 1e-12) << "row " << i << " T=" << T[i] << " vol=" << vol[i];
+        worst_vs_scalar = std::max(worst_vs_scalar, std::abs(out[i] / scalar - 1.0));
+      }
     }
-  }
-  EXPECT_GT(n_vol_checked, 3000);
-  // Rows whose normalised price cancels beyond 90% (small s against |x|: most of this grid's
-  // short-dated rows) go to the scalar solver; the vector path must still carry > 1000 rows.
-  EXPECT_GT(n - fallbacks, 1000u) << "the vector path should carry a good share of the rows";
-  std::printf("  %zu rows, %zu on the scalar solver; vector lanes by Householder steps: 1:%zu 2:%zu 3:%zu 4:%zu; "
-              "worst |vol/scalar - 1| %.1e\n",
-              n, fallbacks, hist[1], hist[2], hist[3], hist[4], worst_vs_scalar);
+    EXPECT_GT(n_vol_checked, 3000);
+    // Rows whose normalised price cancels beyond 90% (small s against |x|: most of this grid's
+    // short-dated rows) go to the scalar solver; the vector path must still carry > 1000 rows.
+    EXPECT_GT(n - fallbacks, 1000u) << "the vector path should carry a good share of the rows";
+    std::printf(
+        "  target %s: %zu rows, %zu on the scalar solver; vector lanes by Householder steps: 1:%zu 2:%zu 3:%zu "
+        "4:%zu; worst |vol/scalar - 1| %.1e\n",
+        implied_vol_batch_simd_target(), n, fallbacks, hist[1], hist[2], hist[3], hist[4], worst_vs_scalar);
+  });
 }
 
 // REFERENCES.md 2 rows (exact 50-digit prices) through the SIMD batch, as BSM with q = r so
@@ -207,12 +212,18 @@ TEST(ImpliedVolBatch, Section2RowsThroughBatch) {
     double F, K, T, r, vol, price;
   };
   const Row rows[] = {
-      {1, 100, 100, 1, 0, 0.20, 7.9655674554057967},        {0, 100, 100, 1, 0, 0.20, 7.9655674554057967},
-      {1, 100, 150, 1, 0, 0.20, 0.19247532329705224},       {1, 100, 200, 1, 0, 0.20, 0.0018862181761500388},
-      {1, 100, 400, 1, 0, 0.20, 1.1506725945297355e-11},    {0, 100, 50, 1, 0, 0.25, 0.014648530816228033},
-      {1, 2000, 2100, 1.0 / 365, 0, 0.80, 5.1679363018824049}, {1, 2000, 2000, 1.0 / 8760, 0, 0.80, 6.8198790624643677},
-      {1, 100, 120, 30, 0, 0.30, 55.070798998831407},       {0, 100, 80, 10, 0.02, 0.05, 0.41320757551525278},
-      {1, 100, 100, 0.25, 0, 3.00, 54.67452952462636},      {0, 2000, 1000, 7.0 / 365, 0, 1.20, 0.00077394245723214804},
+      {1, 100, 100, 1, 0, 0.20, 7.9655674554057967},
+      {0, 100, 100, 1, 0, 0.20, 7.9655674554057967},
+      {1, 100, 150, 1, 0, 0.20, 0.19247532329705224},
+      {1, 100, 200, 1, 0, 0.20, 0.0018862181761500388},
+      {1, 100, 400, 1, 0, 0.20, 1.1506725945297355e-11},
+      {0, 100, 50, 1, 0, 0.25, 0.014648530816228033},
+      {1, 2000, 2100, 1.0 / 365, 0, 0.80, 5.1679363018824049},
+      {1, 2000, 2000, 1.0 / 8760, 0, 0.80, 6.8198790624643677},
+      {1, 100, 120, 30, 0, 0.30, 55.070798998831407},
+      {0, 100, 80, 10, 0.02, 0.05, 0.41320757551525278},
+      {1, 100, 100, 0.25, 0, 3.00, 54.67452952462636},
+      {0, 2000, 1000, 7.0 / 365, 0, 1.20, 0.00077394245723214804},
   };
   std::vector<unsigned char> c;
   std::vector<double> P, S, K, T, r, out;
@@ -221,8 +232,10 @@ TEST(ImpliedVolBatch, Section2RowsThroughBatch) {
     r.push_back(row.r);
   }
   out.resize(c.size());
-  implied_vol_bsm_batch(c, P, S, K, T, r, r, out);
-  for (std::size_t i = 0; i < c.size(); ++i) EXPECT_NEAR(out[i] / rows[i].vol, 1.0, 1e-12) << "row " << i;
+  test::for_each_simd_target(implied_vol_batch_simd_target, [&] {
+    implied_vol_bsm_batch(c, P, S, K, T, r, r, out);
+    for (std::size_t i = 0; i < c.size(); ++i) EXPECT_NEAR(out[i] / rows[i].vol, 1.0, 1e-12) << "row " << i;
+  });
 }
 
 // Edge rows through the batch (tiny and near-bound prices, ITM puts, x = 0) and bad rows: the
@@ -235,19 +248,21 @@ TEST(ImpliedVolBatch, EdgeRowsAndTypedErrors) {
   std::vector<double> T = {1, 1e-8, 2, 1, 1, 1, 100, 1, 0.5};
   std::vector<double> P = {1e-12, 1e-6, 0.3, 1e-300, 1e-200, 99.999999, 99.0, 99.99999, 2.5};
   std::vector<double> zero(c.size(), 0.0), out(c.size());
-  implied_vol_bsm_batch(c, P, S, K, T, zero, zero, out);
-  for (std::size_t i = 0; i < c.size(); ++i) {
-    const OptionType t = c[i] ? OptionType::Call : OptionType::Put;
-    const double scalar = implied_vol_bsm(t, P[i], S[i], K[i], T[i], 0, 0);
-    const Greeks g = bsm_greeks(t, S[i], K[i], T[i], 0, 0, out[i]);
-    // Round trip as the scalar tests; the vol itself wherever the price carries it (on row 7, a
-    // call at 99.99999% of its upper bound, one ulp of the normalisation moves the vol by 5e-11).
-    EXPECT_LE(std::abs(g.price - P[i]), 1e-14 * P[i] + 4 * g.vega * out[i] * std::numeric_limits<double>::epsilon())
-        << "row " << i;
-    if (g.vega * out[i] / P[i] >= 1e-2) {
-      EXPECT_NEAR(out[i] / scalar, 1.0, 1e-13) << "row " << i;
+  test::for_each_simd_target(implied_vol_batch_simd_target, [&] {
+    implied_vol_bsm_batch(c, P, S, K, T, zero, zero, out);
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      const OptionType t = c[i] ? OptionType::Call : OptionType::Put;
+      const double scalar = implied_vol_bsm(t, P[i], S[i], K[i], T[i], 0, 0);
+      const Greeks g = bsm_greeks(t, S[i], K[i], T[i], 0, 0, out[i]);
+      // Round trip as the scalar tests; the vol itself wherever the price carries it (on row 7, a
+      // call at 99.99999% of its upper bound, one ulp of the normalisation moves the vol by 5e-11).
+      EXPECT_LE(std::abs(g.price - P[i]), 1e-14 * P[i] + 4 * g.vega * out[i] * std::numeric_limits<double>::epsilon())
+          << "row " << i;
+      if (g.vega * out[i] / P[i] >= 1e-2) {
+        EXPECT_NEAR(out[i] / scalar, 1.0, 1e-13) << "row " << i;
+      }
     }
-  }
+  });
   auto expect_error = [&](std::size_t row, double bad_price, bool bounds) {
     std::vector<double> p = P;
     p[row] = bad_price;

@@ -55,4 +55,7 @@ std::size_t implied_vol_bsm_batch_counted(std::span<const unsigned char> type_is
                                           std::span<const double> yield, std::span<double> vol,
                                           std::span<std::size_t> steps_histogram);
 
+// Name of the SIMD target the implied-vol batch runs on (e.g. "AVX3"), for benchmarks and logs.
+const char* implied_vol_batch_simd_target();
+
 }  // namespace alvh::options
