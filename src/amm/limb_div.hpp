@@ -34,74 +34,14 @@ inline u64 div_2by1(u64 hi, u64 lo, u64 d, u64& rem) {
 #endif
 }
 
-// Division by a single-limb invariant divisor with a precomputed reciprocal: Möller and
-// Granlund, "Improved division by invariant integers", IEEE Trans. Computers 60(2), 2011,
-// Algorithm 4 (div_2by1 with v = floor((2^128 - 1) / d) - 2^64 for the normalised d). Two
-// multiplications instead of a ~18-cycle divq; the reciprocal is a constant for 1e6 and for the
-// (1e6 - fee) of the standard fee tiers.
-struct Reciprocal {
-  u64 d = 0;      // divisor << shift (top bit set)
-  u64 v = 0;      // floor((2^128 - 1) / d) - 2^64
-  int shift = 0;  // leading zeros of the original divisor
-};
-
-constexpr Reciprocal reciprocal_constexpr(u64 d) {
-  int s = 0;
-  while (((d << s) >> 63) == 0) ++s;
-  const u64 dn = d << s;
-  return {dn, static_cast<u64>(~u128(0) / dn - (u128(1) << 64)), s};
-}
-
-inline Reciprocal reciprocal(u64 d) {
-  const int s = __builtin_clzll(d);
-  const u64 dn = d << s;
-  u64 rem = 0;
-  // (2^128 - 1) - 2^64 * dn = (2^64 - 1 - dn) * 2^64 + (2^64 - 1)
-  return {dn, div_2by1(~dn, ~u64(0), dn, rem), s};
-}
-
-inline u64 div_2by1_preinv(u64 u1, u64 u0, const Reciprocal& r, u64& rem) {
-  const u128 p = u128(r.v) * u1 + ((u128(u1) << 64) | u0);
-  u64 q1 = hi64(p) + 1;
-  const u64 q0 = lo64(p);
-  u64 rr = u0 - q1 * r.d;
-  if (rr > q0) {
-    --q1;
-    rr += r.d;
-  }
-  if (rr >= r.d) {  // unlikely
-    ++q1;
-    rr -= r.d;
-  }
-  rem = rr;
-  return q1;
-}
-
-// q[0..m) = floor(u / d) for u of m limbs; returns whether the remainder is non-zero.
-inline bool div_by_reciprocal(const u64* u, int m, const Reciprocal& r, u64* q) {
-  const int s = r.shift;
-  u64 rem = s != 0 ? u[m - 1] >> (64 - s) : 0;  // top limb of u << s (< 2^s <= d)
-  int j = m - 1;
-  if ((u[m - 1] >> (64 - s - 1) >> 1) == 0 && (u[m - 1] << s) < r.d) {
-    // u[m-1] < divisor: that quotient digit is 0 and the shifted top limb is the remainder
-    q[j] = 0;
-    rem = (u[j] << s) | (s != 0 && j > 0 ? u[j - 1] >> (64 - s) : 0);
-    --j;
-  }
-  for (; j >= 0; --j) {
-    const u64 x = s != 0 ? (u[j] << s) | (j > 0 ? u[j - 1] >> (64 - s) : 0) : u[j];
-    q[j] = div_2by1_preinv(rem, x, r, rem);
-  }
-  return rem != 0;
-}
-
 // Number of significant limbs of x[0..n).
 inline int live(const u64* x, int n) {
   while (n > 0 && x[n - 1] == 0) --n;
   return n;
 }
 
-// Möller-Granlund 3-by-2 division (Algorithms 5 and 6 of the paper cited above; as in GMP's
+// Möller-Granlund 3-by-2 division (Möller and Granlund, "Improved division by invariant
+// integers", IEEE Trans. Computers 60(2), 2011, Algorithms 5 and 6; as in GMP's
 // invert_pi1 and udiv_qr_3by2): v = floor((2^192 - 1) / (d1, d0)) - 2^64 for d1's top bit set,
 // then each quotient digit of (n2, n1, n0) / (d1, d0), (n2, n1) < (d1, d0), takes two
 // multiplications and no divq. The one divq per division is off the digits' critical path.

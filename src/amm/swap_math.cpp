@@ -16,8 +16,8 @@
 //    (amountOut+1)*D > N;
 //  - where the contract's second division has a known answer, checking it by one product
 //    instead of dividing (proofs at the call sites);
-//  - dividing by 1e6 and 1e6 - fee with precomputed reciprocals (Möller-Granlund), and only
-//    the live 64-bit limbs elsewhere (limb::divrem) instead of a 512-bit buffer.
+//  - dividing by 1e6 and 1e6 - fee limb by limb with the hardware divq (short division), and
+//    only the live 64-bit limbs elsewhere (limb::divrem) instead of a 512-bit buffer.
 // tests/amm/fast_path_test.cpp checks fast == generic over every operand size class.
 #include "alvh/amm/swap_math.hpp"
 
@@ -140,38 +140,22 @@ inline U256 amount1(u128 a, u128 b, u128 liquidity, bool round_up) {
   return round_up && inexact ? q + U256(1) : q;
 }
 
-constexpr limb::Reciprocal kMillion = limb::reciprocal_constexpr(1000000u);
-// 1e6 - fee for the fee tiers of UniswapV3Factory (and the later 0.01% tier).
-constexpr std::uint32_t kTierFees[4] = {100, 500, 3000, 10000};
-constexpr limb::Reciprocal kTierComplement[4] = {
-    limb::reciprocal_constexpr(1000000u - 100u), limb::reciprocal_constexpr(1000000u - 500u),
-    limb::reciprocal_constexpr(1000000u - 3000u), limb::reciprocal_constexpr(1000000u - 10000u)};
-
-inline limb::Reciprocal complement_reciprocal(std::uint32_t fee_pips) {
-  for (int i = 0; i < 4; ++i)
-    if (fee_pips == kTierFees[i]) return kTierComplement[i];
-  return limb::reciprocal(1000000u - fee_pips);
-}
-
-// floor or ceil of x * mul_by / divisor for x < 2^192, mul_by < 2^20 (the quotient < 2^212).
-inline U256 mul_small_div_small(const U256& x, u64 mul_by, const limb::Reciprocal& divisor, bool round_up) {
-  u64 xl[4], p[4];
-  limb::to_limbs(x, xl);
-  int nx = 3;
-  while (nx > 0 && xl[nx - 1] == 0) --nx;
-  if (nx == 0) return {};
-  u64 c = 0;
-  for (int i = 0; i < nx; ++i) {
-    const u128 t = u128(xl[i]) * mul_by + c;
-    p[i] = lo64(t);
-    c = hi64(t);
-  }
-  p[nx] = c;
-  const int np = c != 0 ? nx + 1 : nx;
-  u64 q[4] = {0, 0, 0, 0};
-  const bool inexact = limb::div_by_reciprocal(p, np, divisor, q);
-  const U256 r = limb::from_limbs(q);
-  return round_up && inexact ? r + U256(1) : r;
+// floor or ceil of x * mul_by / divisor for x < 2^192 and mul_by, divisor in [1, 2^20): short
+// division of the product's limbs from the top (TAOCP vol. 2 §4.3.1, exercise 16), one hardware
+// divq per limb. The product's top limb is < 2^20, so its digit takes a 32-bit division.
+inline U256 mul_small_div_small(const U256& x, std::uint32_t mul_by, std::uint32_t divisor, bool round_up) {
+  const u128 t0 = u128(lo64(x.lo)) * mul_by;
+  const u128 t1 = u128(hi64(x.lo)) * mul_by + hi64(t0);
+  const u128 t2 = u128(lo64(x.hi)) * mul_by + hi64(t1);
+  const bool wide = lo64(x.hi) != 0;  // x >= 2^128: four product limbs (never on mainnet)
+  const u64 top = wide ? hi64(t2) : lo64(t2);
+  const std::uint32_t q_top = static_cast<std::uint32_t>(top) / divisor;
+  u64 rem = top - u64(q_top) * divisor;
+  const u64 q2 = wide ? limb::div_2by1(rem, lo64(t2), divisor, rem) : 0;
+  const u64 q1 = limb::div_2by1(rem, lo64(t1), divisor, rem);
+  const u64 q0 = limb::div_2by1(rem, lo64(t0), divisor, rem);
+  const U256 q = wide ? U256((u128(q_top) << 64) | q2, (u128(q1) << 64) | q0) : U256(u128(q_top), (u128(q1) << 64) | q0);
+  return round_up && rem != 0 ? q + U256(1) : q;
 }
 
 // getNextSqrtPriceFromAmount0RoundingUp: ceil(L*2^96 * P / (L*2^96 +- x*P)). Returns false if
@@ -257,7 +241,7 @@ SwapStep compute_swap_step(const U256& current, const U256& target, u128 liquidi
   U256 amount_in, amount_out;  // not a default SwapStep: its 128-byte clear costs a rep stos
   u128 next = tgt;
   if (exact_in) {
-    const u128 remaining_less_fee = mul_small_div_small(U256(amount), 1000000u - fee_pips, kMillion, false).lo;
+    const u128 remaining_less_fee = mul_small_div_small(U256(amount), 1000000u - fee_pips, 1000000u, false).lo;
     if (zero_for_one) {
       const Amount0Fraction at_target = amount0_fraction(tgt, cur, liquidity);
       if (times_d_at_least_n(remaining_less_fee, at_target, false)) {
@@ -319,7 +303,7 @@ SwapStep compute_swap_step(const U256& current, const U256& target, u128 liquidi
   } else {
     if ((amount_in.hi >> 64) != 0)  // keep amount_in * fee within 4 limbs
       return compute_swap_step_generic(current, target, liquidity, amount_remaining, fee_pips);
-    fee_amount = mul_small_div_small(amount_in, fee_pips, complement_reciprocal(fee_pips), true);
+    fee_amount = mul_small_div_small(amount_in, fee_pips, 1000000u - fee_pips, true);
   }
   return SwapStep{U256(next), amount_in, amount_out, fee_amount};
 }

@@ -193,6 +193,27 @@ TEST(AmmFastPath, ComputeSwapStepAtTheTargetBoundary) {
   EXPECT_GT(cases, 50000);
 }
 
+// The fee's short division on the product's four limbs (amountIn in [2^128, 2^192), which only
+// exact-output steps over wide ranges with large liquidity reach) and on three.
+TEST(AmmFastPath, ComputeSwapStepFeeOnWideAmountIn) {
+  std::mt19937_64 rng(46);
+  int wide = 0;
+  for (int i = 0; i < 100000; ++i) {
+    const std::int32_t t = static_cast<std::int32_t>(rng() % 800000) - 400000;
+    const std::int32_t dt = static_cast<std::int32_t>(rng() % 20000) - 10000;
+    if (t + dt < MIN_TICK || t + dt > MAX_TICK) continue;
+    const U256 cur = sqrt_ratio_at_tick(t), tgt = sqrt_ratio_at_tick(t + dt);
+    const u128 l = ((u128(rng()) << 64) | rng()) >> (rng() % 128);
+    const U256 want = U256((u128(rng()) << 64) | rng()) >> static_cast<unsigned>(rng() % 128);
+    if (want.is_zero()) continue;
+    const std::uint32_t fee = draw_fee(rng);
+    ASSERT_NO_FATAL_FAILURE(expect_same_step(cur, tgt, l, -I256(want), fee));
+    const SwapStep s = compute_swap_step_generic(cur, tgt, l, -I256(want), fee);
+    wide += !s.amount_in.fits_u128() && (s.amount_in.hi >> 64) == 0 ? 1 : 0;
+  }
+  EXPECT_GT(wide, 500);
+}
+
 TEST(AmmFastPath, SqrtRatioAtTickEqualsPortOnEveryTick) {
   for (std::int32_t t = MIN_TICK; t <= MAX_TICK; ++t) {
     if (sqrt_ratio_at_tick(t) != sqrt_ratio_at_tick_generic(t)) {
