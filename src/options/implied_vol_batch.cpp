@@ -78,7 +78,7 @@ template <class D, class V = hn::Vec<D>>
 HWY_INLINE void NormCdfAndGauss(D d, V z, V& N, V& gauss) {
   const V zz = hn::Mul(z, z);
   const V lo = hn::MulSub(z, z, zz);
-  gauss = hn::Mul(hn::Exp(d, hn::Mul(hn::Set(d, -0.5), zz)), hn::NegMulAdd(hn::Set(d, 0.5), lo, hn::Set(d, 1.0)));
+  gauss = hn::Mul(ExpFast(d, hn::Mul(hn::Set(d, -0.5), zz)), hn::NegMulAdd(hn::Set(d, 0.5), lo, hn::Set(d, 1.0)));
   hn::Mask<D> small;
   const V R = ErfcRatio(d, hn::Mul(hn::Abs(z), hn::Set(d, 0.707106781186547524400844362105)), small);
   const V tail = hn::Mul(hn::Set(d, 0.5), hn::IfThenElse(small, R, hn::Mul(gauss, R)));
@@ -271,7 +271,7 @@ HWY_NOINLINE void GuessVector(DF d, const iv_detail::IvArgs& a, std::size_t i, I
     const V ratio = hn::Div(f, cl);
     V cb = half;
     if (!hn::AllFalse(d, lower)) {
-      cb = hn::Exp(d, hn::Mul(hn::Set(d, 1.0 / 3.0), hn::Log(d, ratio)));
+      cb = ExpFast(d, hn::Mul(hn::Set(d, 1.0 / 3.0), hn::Log(d, ratio)));
       cb = hn::Sub(cb, hn::Mul(hn::Set(d, 1.0 / 3.0), hn::Sub(cb, hn::Div(ratio, hn::Mul(cb, cb)))));  // Newton
     }
     const V p_inv = hn::IfThenElse(left, hn::Min(cb, hn::Set(d, 0.5 - 1e-16)),
@@ -401,8 +401,8 @@ void NormaliseKernel(const iv_detail::NormaliseArgs& a) {
     const auto positive = hn::And(hn::And(hn::Gt(S, zero), hn::Gt(K, zero)), hn::Gt(T, zero));
     const V sum_inputs = hn::Add(hn::Add(hn::Add(S, K), hn::Add(T, hn::Abs(P))), hn::Add(hn::Abs(r), hn::Abs(q)));
     auto bad = hn::Not(hn::And(positive, hn::Lt(sum_inputs, inf)));
-    const V F = hn::Mul(S, hn::Exp(d, hn::Mul(hn::Sub(r, q), T)));
-    const V D = hn::Exp(d, hn::Neg(hn::Mul(r, T)));
+    const V F = hn::Mul(S, ExpFast(d, hn::Mul(hn::Sub(r, q), T)));
+    const V D = ExpFast(d, hn::Neg(hn::Mul(r, T)));
     const V und = hn::Div(P, D);
     const V intrinsic = hn::Max(hn::IfThenElse(is_call, hn::Sub(F, K), hn::Sub(K, F)), zero);
     const V upper = hn::IfThenElse(is_call, F, K);
@@ -414,7 +414,7 @@ void NormaliseKernel(const iv_detail::NormaliseArgs& a) {
     bad = hn::Or(bad, hn::Not(hn::Lt(hn::Add(und, margin), upper)));
     const V beta = hn::Div(hn::Sub(und, intrinsic), hn::Mul(hn::Sqrt(F), hn::Sqrt(K)));
     const V x = hn::Neg(hn::Abs(hn::Log(d, hn::Div(F, K))));
-    const V bmax = hn::Exp(d, hn::Mul(half, x));
+    const V bmax = ExpFast(d, hn::Mul(half, x));
     bad = hn::Or(bad, hn::Not(hn::Lt(x, zero)));
     bad = hn::Or(bad, hn::Not(hn::Lt(beta, hn::Mul(hn::Set(d, 1.0 - 1e-12), bmax))));
     bad = hn::Or(bad, hn::Not(hn::Gt(beta, hn::Set(d, 1e-280))));
