@@ -6,7 +6,7 @@
 //   Cody erfc/erfcx ratios of vector_normal-inl.h, every N(+-d1), N(+-d2) as a tail value
 //   (never 1 - N of a large N) and the out-of-the-money time value (NormalisedOtm);
 //   e^{+-x/2} = sqrt(F/K) and its inverse (no extra exp).
-// Per option: 3 exp (D, F/S, E; vector_exp-inl.h), 1 log, 2 sqrt, 5 divisions.
+// Per option: 3 exp (D, F/S, E; vector_math-inl.h), 1 log, 2 sqrt, 5 divisions.
 // Lanes the vector formulas do not cover to 1e-13 (expiry or zero vol, the two terms of the
 // time value cancelling beyond kCancelLimit, exponents near underflow, invalid input) are
 // recomputed by the scalar pricer (which also throws the typed error for invalid input).

@@ -21,7 +21,7 @@
 #include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
 
-#include "vector_exp-inl.h"
+#include "vector_math-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace alvh::options::HWY_NAMESPACE {

@@ -6,11 +6,11 @@
 // so operation count is what matters: this exp takes 18 operations where hwy::Exp takes ~30.
 // (Divisions and square roots stay on the hardware divider, which has spare capacity there:
 // replacing them by VRCP14PD/VRSQRT14PD plus FMA refinements was measured slower.)
-#if defined(ALVH_OPTIONS_VECTOR_EXP_INL_H_) == defined(HWY_TARGET_TOGGLE)
-#ifdef ALVH_OPTIONS_VECTOR_EXP_INL_H_
-#undef ALVH_OPTIONS_VECTOR_EXP_INL_H_
+#if defined(ALVH_OPTIONS_VECTOR_MATH_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef ALVH_OPTIONS_VECTOR_MATH_INL_H_
+#undef ALVH_OPTIONS_VECTOR_MATH_INL_H_
 #else
-#define ALVH_OPTIONS_VECTOR_EXP_INL_H_
+#define ALVH_OPTIONS_VECTOR_MATH_INL_H_
 #endif
 
 #include <hwy/contrib/math/math-inl.h>
