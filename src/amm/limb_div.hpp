@@ -128,12 +128,22 @@ inline bool divrem_n(const u64* u, int m, const u64* v, u64* q, u64* r) {
   const int s = __builtin_clzll(v[N - 1]);
   // x >> (64 - s) without a branch on s == 0: (x >> 1) >> (63 - s)
   const auto spill = [s](u64 x) { return (x >> 1) >> (63 - s); };
+  // The shifts below are scalar on purpose: GCC's loop vectoriser turns them into 16-byte loads
+  // of limbs the caller has just stored one by one, and every such load stalls on store
+  // forwarding (measured: the swap step 10% slower). The limb carried from one iteration to
+  // the next keeps the variable-length loop scalar; the fixed ones are unrolled outright.
   u64 vn[N], un[9];
+#pragma GCC unroll 4
   for (int i = N - 1; i > 0; --i) vn[i] = (v[i] << s) | spill(v[i - 1]);
   vn[0] = v[0] << s;
-  un[m] = spill(u[m - 1]);
-  for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | spill(u[i - 1]);
-  un[0] = u[0] << s;
+  u64 upper = u[m - 1];
+  un[m] = spill(upper);
+  for (int i = m - 1; i > 0; --i) {
+    const u64 lower = u[i - 1];
+    un[i] = (upper << s) | spill(lower);
+    upper = lower;
+  }
+  un[0] = upper << s;
   const u64 d1 = vn[N - 1], d0 = vn[N - 2];
   int j = m - N;
   // Leading quotient digit is zero when the top n+1 digits of u are below v at that position.
@@ -199,8 +209,10 @@ inline bool divrem_n(const u64* u, int m, const u64* v, u64* q, u64* r) {
     q[j] = qd;
   }
   u64 any = 0;
+#pragma GCC unroll 4
   for (int i = 0; i < N; ++i) any |= un[i];
   if (r) {
+#pragma GCC unroll 4
     for (int i = 0; i < N - 1; ++i) r[i] = (un[i] >> s) | ((un[i + 1] << 1) << (63 - s));
     r[N - 1] = un[N - 1] >> s;
   }
