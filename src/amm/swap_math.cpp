@@ -199,6 +199,27 @@ inline bool next_from_amount0(u128 price, u128 liquidity, u128 x, bool add, u128
   return true;
 }
 
+// q = floor(x * 2^96 / L) and whether it is inexact, for 2^64 <= L < 2^128, when q < 2^128 (false
+// otherwise). The divisor is exactly two limbs, so two Möller-Granlund 3-by-2 digits
+// (limb_div.hpp) give quotient and remainder with no multiply-subtract and no branch on
+// operand lengths.
+inline bool shl96_div_two_limbs(u128 x, u128 liquidity, u128& q, bool& inexact) {
+  const int s = __builtin_clzll(hi64(liquidity));
+  const u128 ln = liquidity << s;
+  const u64 d1 = hi64(ln), d0 = lo64(ln);
+  // x * 2^96 * 2^s = (x << (32 + s)) * 2^64: limbs (m3, m2, m1, 0)
+  const U256 m = U256(x) << static_cast<unsigned>(32 + s);
+  const u64 m3 = lo64(m.hi), m2 = hi64(m.lo), m1 = lo64(m.lo);
+  if (hi64(m.hi) != 0 || !(m3 < d1 || (m3 == d1 && m2 < d0))) return false;  // q >= 2^128
+  const u64 v = limb::reciprocal_3by2(d1, d0);
+  u64 r1, r0;
+  const u64 q1 = limb::div_3by2(m3, m2, m1, d1, d0, v, r1, r0);
+  const u64 q0 = limb::div_3by2(r1, r0, 0, d1, d0, v, r1, r0);
+  q = (u128(q1) << 64) | q0;
+  inexact = (r1 | r0) != 0;
+  return true;
+}
+
 // getNextSqrtPriceFromAmount1RoundingDown: P + floor(x*2^96/L) or P - ceil(x*2^96/L).
 inline bool next_from_amount1(u128 price, u128 liquidity, u128 x, bool add, u128& next) {
   const U256 shifted = U256(x) << 96;  // < 2^224
@@ -208,7 +229,10 @@ inline bool next_from_amount1(u128 price, u128 liquidity, u128 x, bool add, u128
   const int m = limb::live(n, 4), nd = d[1] != 0 ? 2 : 1;
   U256 quotient;
   bool inexact = false;
-  if (m >= nd) {
+  u128 q2;
+  if (nd == 2 && shl96_div_two_limbs(x, liquidity, q2, inexact)) [[likely]] {
+    quotient = U256(q2);
+  } else if (m >= nd) {
     u64 q[4] = {0, 0, 0, 0};
     inexact = limb::divrem(n, m, d, nd, q, nullptr);
     quotient = limb::from_limbs(q);
