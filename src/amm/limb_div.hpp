@@ -258,29 +258,32 @@ inline void mul(const u64* a, int na, const u64* b, int nb, u64* p) {
   }
 }
 
-// Fixed-size product p[0..NA+NB) = a * b (fully unrolled).
-template <int NA, int NB>
-inline void mul_fixed(const u64* a, const u64* b, u64* p) {
-  u64 acc[NA + NB];  // the first row initialises it (a cleared array becomes a rep stos)
-  {
-    u64 c = 0;
-    for (int k = 0; k < NB; ++k) {
-      const u128 t = u128(a[0]) * b[k] + c;
-      acc[k] = lo64(t);
-      c = hi64(t);
-    }
-    acc[NB] = c;
-  }
-  for (int i = 1; i < NA; ++i) {
-    u64 c = 0;
-    for (int k = 0; k < NB; ++k) {
-      const u128 t = u128(a[i]) * b[k] + acc[i + k] + c;
-      acc[i + k] = lo64(t);
-      c = hi64(t);
-    }
-    acc[i + NB] = c;
-  }
-  for (int i = 0; i < NA + NB; ++i) p[i] = acc[i];
+// p[0..6) = a[0..2) * b[0..4), on named scalars: through a limb array GCC copies the result out
+// with 16-byte loads of limbs it has just stored one by one, which stall on store forwarding.
+inline void mul_2x4(const u64* a, const u64* b, u64* p) {
+  const u64 a0 = a[0], a1 = a[1];
+  u128 t = u128(a0) * b[0];
+  const u64 p0 = lo64(t);
+  t = u128(a0) * b[1] + hi64(t);
+  u64 p1 = lo64(t);
+  t = u128(a0) * b[2] + hi64(t);
+  u64 p2 = lo64(t);
+  t = u128(a0) * b[3] + hi64(t);
+  u64 p3 = lo64(t);
+  const u64 p4 = hi64(t);
+  t = u128(a1) * b[0] + p1;
+  p1 = lo64(t);
+  t = u128(a1) * b[1] + p2 + hi64(t);
+  p2 = lo64(t);
+  t = u128(a1) * b[2] + p3 + hi64(t);
+  p3 = lo64(t);
+  t = u128(a1) * b[3] + p4 + hi64(t);
+  p[0] = p0;
+  p[1] = p1;
+  p[2] = p2;
+  p[3] = p3;
+  p[4] = lo64(t);
+  p[5] = hi64(t);
 }
 
 // a <=> b on n limbs.

@@ -118,7 +118,7 @@ inline U256 divide(const Amount0Fraction& f, bool round_up) {
 inline bool times_d_at_least_n(u128 x, const Amount0Fraction& f, bool strict) {
   const u64 xl[2] = {lo64(x), hi64(x)};
   u64 p[6];
-  limb::mul_fixed<2, 4>(xl, f.d, p);
+  limb::mul_2x4(xl, f.d, p);
   const int c = limb::cmp(p, f.n, 6);
   return strict ? c > 0 : c >= 0;
 }
@@ -128,7 +128,7 @@ inline bool ceil_equals(u128 x, const Amount0Fraction& f) {
   const u128 xm1 = x - 1;
   const u64 xl[2] = {lo64(xm1), hi64(xm1)};
   u64 p[6];
-  limb::mul_fixed<2, 4>(xl, f.d, p);
+  limb::mul_2x4(xl, f.d, p);
   return limb::cmp(p, f.n, 6) < 0;
 }
 
