@@ -15,7 +15,8 @@
 //    division for the amount at the target; for exact output, amountOut >= floor(N/D) <=>
 //    (amountOut+1)*D > N;
 //  - where the contract's second division has a known answer, checking it by one product
-//    instead of dividing (proofs at the call sites);
+//    instead of dividing, or taking it from the first division's remainder (proofs at the call
+//    sites);
 //  - dividing by 1e6 and 1e6 - fee limb by limb with the hardware divq (short division), and
 //    only the live 64-bit limbs elsewhere (limb::divrem) instead of a 512-bit buffer.
 // tests/amm/fast_path_test.cpp checks fast == generic over every operand size class.
@@ -123,15 +124,6 @@ inline bool times_d_at_least_n(u128 x, const Amount0Fraction& f, bool strict) {
   return strict ? c > 0 : c >= 0;
 }
 
-// ceil(N / D) == x, given ceil(N / D) <= x and x >= 1: holds iff (x - 1) * D < N.
-inline bool ceil_equals(u128 x, const Amount0Fraction& f) {
-  const u128 xm1 = x - 1;
-  const u64 xl[2] = {lo64(xm1), hi64(xm1)};
-  u64 p[6];
-  limb::mul_2x4(xl, f.d, p);
-  return limb::cmp(p, f.n, 6) < 0;
-}
-
 // getAmount1Delta for a <= b: (L*(b-a)) >> 96, rounded.
 inline U256 amount1(u128 a, u128 b, u128 liquidity, bool round_up) {
   const U256 p = mul_wide(liquidity, b - a);
@@ -160,9 +152,12 @@ inline U256 mul_small_div_small(const U256& x, std::uint32_t mul_by, std::uint32
 
 // getNextSqrtPriceFromAmount0RoundingUp: ceil(L*2^96 * P / (L*2^96 +- x*P)). Returns false if
 // the generic port must decide (its other branch, a revert, or a result >= 2^128).
-inline bool next_from_amount0(u128 price, u128 liquidity, u128 x, bool add, u128& next) {
+// With excess != nullptr also sets *excess = next * denominator - N in [0, denominator), the
+// amount by which the rounded-up price overshoots (0 if the division is exact).
+inline bool next_from_amount0(u128 price, u128 liquidity, u128 x, bool add, u128& next, U256* excess = nullptr) {
   if (x == 0) {
     next = price;
+    if (excess) *excess = U256();
     return true;
   }
   const U256 numerator1 = U256(liquidity) << 96;
@@ -179,12 +174,14 @@ inline bool next_from_amount0(u128 price, u128 liquidity, u128 x, bool add, u128
   shl96(mul_wide(liquidity, price), n);  // N = L * P << 96
   limb::to_limbs(denominator, d);
   const int m = limb::live(n, 6), nd = limb::live(d, 4);
-  if (m < nd) {  // quotient 0, remainder N
-    next = m > 0 ? 1 : 0;
+  if (m < nd) {  // quotient 0, remainder N (> 0: L and P are)
+    next = 1;
+    if (excess) *excess = denominator - limb::from_limbs(n);
     return true;
   }
-  u64 q[6];
-  const bool inexact = limb::divrem(n, m, d, nd, q, nullptr);
+  u64 q[6], r[4] = {0, 0, 0, 0};
+  const bool inexact = limb::divrem(n, m, d, nd, q, excess ? r : nullptr);
+  if (excess) *excess = inexact ? denominator - limb::from_limbs(r) : U256();
   const int nq = m - nd + 1;
   if (nq > 2) {
     u64 high = 0;
@@ -271,14 +268,17 @@ SwapStep compute_swap_step(const U256& current, const U256& target, u128 liquidi
       if (times_d_at_least_n(remaining_less_fee, at_target, false)) {
         amount_in = divide(at_target, true);
       } else {
-        if (!next_from_amount0(cur, liquidity, remaining_less_fee, true, next))
+        U256 excess;
+        if (!next_from_amount0(cur, liquidity, remaining_less_fee, true, next, &excess))
           return compute_swap_step_generic(current, target, liquidity, amount_remaining, fee_pips);
-        // amountIn = ceil(L*2^96*(P - next) / (P*next)) <= remainingLessFee, because
-        // next >= L*2^96*P / (L*2^96 + R*P) gives L*2^96/next - L*2^96/P <= R; it is
-        // usually equal, which one product comparison confirms.
-        const Amount0Fraction used = amount0_fraction(next, cur, liquidity);
-        amount_in = remaining_less_fee != 0 && ceil_equals(remaining_less_fee, used) ? U256(remaining_less_fee)
-                                                                                       : divide(used, true);
+        // amountIn = ceil(A*(P - next) / (P*next)) with A = L*2^96 and R = remainingLessFee. next
+        // is ceil(A*P / Den), Den = A + R*P, so next*Den = A*P + e with the excess e in [0, Den);
+        // then A*(P - next)*Den = A*(R*P^2 - e) and P*next*Den = P*(A*P + e), which give
+        // A*(P - next)/(P*next) = R - e/(P*next) exactly: amountIn = R - floor(e / (P*next)),
+        // and R itself whenever e < P*next (most steps).
+        const U256 p_next = mul_wide(cur, next);
+        amount_in = excess < p_next ? U256(remaining_less_fee)
+                                    : U256(remaining_less_fee) - divmod(excess, p_next).quotient;
       }
       amount_out = amount1(next, cur, liquidity, false);
     } else {
