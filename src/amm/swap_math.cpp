@@ -248,22 +248,19 @@ inline bool next_from_amount1(u128 price, u128 liquidity, u128 x, bool add, u128
   return true;
 }
 
-}  // namespace
-
-SwapStep compute_swap_step(const U256& current, const U256& target, u128 liquidity, const I256& amount_remaining,
-                           std::uint32_t fee_pips) {
-  const bool exact_in = !amount_remaining.is_negative();
-  const U256 amount_abs = exact_in ? amount_remaining.bits : amount_remaining.abs();
-  if (!(current.fits_u128() && target.fits_u128() && amount_abs.fits_u128() && fee_pips < 1000000u &&
-        !current.is_zero() && !target.is_zero() && amount_abs.lo != ~u128(0) && liquidity != 0))
-    return compute_swap_step_generic(current, target, liquidity, amount_remaining, fee_pips);
-  const u128 cur = current.lo, tgt = target.lo, amount = amount_abs.lo;
-  const bool zero_for_one = cur >= tgt;
+// The fast path for one kind (exact input or output) and direction of step, on operands of the
+// fast class (|amountRemaining| = amount). A separate function for each of the four: as one
+// function, the four paths' values competed for registers and spilled (measured: the split
+// makes the step 7-9% faster).
+template <bool kExactIn, bool kZeroForOne>
+[[gnu::noinline]] SwapStep fast_step(const U256& current, const U256& target, u128 liquidity,
+                                     const I256& amount_remaining, std::uint32_t fee_pips, u128 amount) {
+  const u128 cur = current.lo, tgt = target.lo;
   U256 amount_in, amount_out;  // not a default SwapStep: its 128-byte clear costs a rep stos
   u128 next = tgt;
-  if (exact_in) {
+  if constexpr (kExactIn) {
     const u128 remaining_less_fee = mul_small_div_small(U256(amount), 1000000u - fee_pips, 1000000u, false).lo;
-    if (zero_for_one) {
+    if constexpr (kZeroForOne) {
       const Amount0Fraction at_target = amount0_fraction(tgt, cur, liquidity);
       if (times_d_at_least_n(remaining_less_fee, at_target, false)) {
         amount_in = divide(at_target, true);
@@ -293,7 +290,7 @@ SwapStep compute_swap_step(const U256& current, const U256& target, u128 liquidi
       amount_out = divide(amount0_fraction(cur, next, liquidity), false);
     }
   } else {
-    if (zero_for_one) {
+    if constexpr (kZeroForOne) {
       const U256 out_at_target = amount1(tgt, cur, liquidity, false);
       if (U256(amount) >= out_at_target) {
         amount_out = out_at_target;
@@ -322,7 +319,7 @@ SwapStep compute_swap_step(const U256& current, const U256& target, u128 liquidi
     if (amount_out > U256(amount)) amount_out = U256(amount);
   }
   U256 fee_amount;
-  if (exact_in && next != tgt) {
+  if (kExactIn && next != tgt) {
     fee_amount = U256(amount) - amount_in;  // didn't reach the target: the rest is fee
   } else {
     if ((amount_in.hi >> 64) != 0)  // keep amount_in * fee within 4 limbs
@@ -330,6 +327,24 @@ SwapStep compute_swap_step(const U256& current, const U256& target, u128 liquidi
     fee_amount = mul_small_div_small(amount_in, fee_pips, 1000000u - fee_pips, true);
   }
   return SwapStep{U256(next), amount_in, amount_out, fee_amount};
+}
+
+}  // namespace
+
+SwapStep compute_swap_step(const U256& current, const U256& target, u128 liquidity, const I256& amount_remaining,
+                           std::uint32_t fee_pips) {
+  const bool exact_in = !amount_remaining.is_negative();
+  const U256 amount_abs = exact_in ? amount_remaining.bits : amount_remaining.abs();
+  if (!(current.fits_u128() && target.fits_u128() && amount_abs.fits_u128() && fee_pips < 1000000u &&
+        !current.is_zero() && !target.is_zero() && amount_abs.lo != ~u128(0) && liquidity != 0))
+    return compute_swap_step_generic(current, target, liquidity, amount_remaining, fee_pips);
+  const u128 amount = amount_abs.lo;
+  const bool zero_for_one = current.lo >= target.lo;
+  if (exact_in)
+    return zero_for_one ? fast_step<true, true>(current, target, liquidity, amount_remaining, fee_pips, amount)
+                        : fast_step<true, false>(current, target, liquidity, amount_remaining, fee_pips, amount);
+  return zero_for_one ? fast_step<false, true>(current, target, liquidity, amount_remaining, fee_pips, amount)
+                      : fast_step<false, false>(current, target, liquidity, amount_remaining, fee_pips, amount);
 }
 
 }  // namespace alvh::amm
