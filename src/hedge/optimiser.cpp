@@ -76,6 +76,13 @@ void load_dense(const DenseLp& lp, ClpSimplex& model) {
   std::vector<double> clo(lp.col_lo), chi(lp.col_hi), rlo(lp.row_lo), rhi(lp.row_hi);
   for (std::vector<double>* v : {&clo, &chi, &rlo, &rhi})
     for (double& e : *v) e = clamp_inf(e);
+  // CLP asserts (aborts the process) on NaN data: refuse it here with an error instead.
+  auto finite = [](const std::vector<double>& v) {
+    return std::all_of(v.begin(), v.end(), [](double e) { return !std::isnan(e); });
+  };
+  bool ok = finite(clo) && finite(chi) && finite(rlo) && finite(rhi) && finite(lp.obj);
+  for (const auto& r : lp.rows) ok = ok && std::all_of(r.begin(), r.end(), [](double e) { return std::isfinite(e); });
+  if (!ok) throw HedgeError("hedge optimiser: the linear program has NaN or infinite coefficients (check the chain and position inputs)");
   model.setLogLevel(0);
   model.loadProblem(ncols, nrows, start.data(), index.data(), value.data(), clo.data(), chi.data(), lp.obj.data(),
                     rlo.data(), rhi.data());
@@ -530,8 +537,10 @@ HedgeResult optimise_hedge(const HedgeSpec& spec) {
     gam[i] = cand[i].gamma;
   }
   const double gamma_cap = pr.gamma_cap;
-  const double qmax = 50.0 * pos.capital / S0 * std::max(1.0, spec.beta);  // 50x the notional: never binding in practice
+  // The position's value (from capital or from liquidity: pos.capital is NaN when the position
+  // is given by its liquidity, which once made every bound NaN and CLP abort).
   const double capital = rep.value;
+  const double qmax = 50.0 * capital / S0 * std::max(1.0, spec.beta);  // 50x the notional: never binding in practice
 
   auto base_lp = [&](std::size_t extra_cols) {
     DenseLp lp;

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <random>
 
+#include "alvh/amm/position_model.hpp"
 #include "alvh/core/error.hpp"
 
 namespace {
@@ -135,6 +136,28 @@ void check_known_optimum(HedgeObjective obj) {
 
 TEST(HedgeOptimiser, FindsKnownOptimumVariance) { check_known_optimum(HedgeObjective::Variance); }
 TEST(HedgeOptimiser, FindsKnownOptimumCVaR) { check_known_optimum(HedgeObjective::CVaR); }
+
+// A position given by its liquidity (capital left NaN, as PositionInputs allows) is the same
+// hedge as the position given by the capital that liquidity is worth. Regression: the
+// quantity bound once used the NaN capital, and CLP aborted the process on the NaN bounds.
+TEST(HedgeOptimiser, PositionByLiquidityEqualsPositionByCapital) {
+  for (const auto objective : {HedgeObjective::Variance, HedgeObjective::CVaR}) {
+    HedgeSpec by_capital = default_spec();
+    by_capital.objective = objective;
+    const auto r1 = hedge::optimise_hedge(by_capital);
+    HedgeSpec by_liquidity = by_capital;
+    by_liquidity.position.capital = std::nan("");
+    by_liquidity.position.liquidity =
+        alvh::amm::liquidity_for_capital(by_capital.position.range, by_capital.position.capital, by_capital.position.price);
+    const auto r2 = hedge::optimise_hedge(by_liquidity);
+    ASSERT_EQ(r1.legs.size(), r2.legs.size());
+    for (std::size_t i = 0; i < r1.legs.size(); ++i) {
+      EXPECT_EQ(r1.legs[i].leg.strike, r2.legs[i].leg.strike);
+      EXPECT_NEAR(r1.legs[i].leg.quantity, r2.legs[i].leg.quantity, 1e-6 * std::abs(r1.legs[i].leg.quantity) + 1e-9);
+    }
+    EXPECT_NEAR(r1.total_cost, r2.total_cost, 1e-6 * r1.total_cost);
+  }
+}
 
 TEST(HedgeOptimiser, InfeasibleBudgetStatesTheMinimum) {
   HedgeSpec s = default_spec();
