@@ -115,10 +115,14 @@ const std::vector<Key>& keys() {
       D("signals.stress.w_distribution", signals.stress.w_distribution, "weight of the distribution flag"),
       D("signals.stress.fire_threshold", signals.stress.fire_threshold, "score that fires the stress signal"),
       D("signals.stress.clear_threshold", signals.stress.clear_threshold, "score below which it clears"),
-      D("layer1.hedge_ratio", layer1.hedge_ratio, "fraction of the Carr-Madan strip bought"),
+      S("layer1.method", layer1.method, "carr_madan (discrete Carr-Madan strip) | optimiser (variance/CVaR hedge optimiser)"),
+      D("layer1.hedge_ratio", layer1.hedge_ratio, "carr_madan: fraction of the strip bought"),
       D("layer1.tenor_days", layer1.tenor_days, "Layer 1 expiry, rolled on expiry and at each re-centre"),
       D("layer1.strike_step", layer1.strike_step, "listed-strike spacing, fraction of spot"),
-      B("layer1.forward_hedge", layer1.forward_hedge, "also short the LP delta at the forward (completes the replication)"),
+      B("layer1.forward_hedge", layer1.forward_hedge, "carr_madan: also short the LP delta at the forward (completes the replication)"),
+      D("layer1.tail_sigma", layer1.tail_sigma, "optimiser: the hedged position breaks even beyond this many sigma"),
+      D("layer1.max_hedge_ratio", layer1.max_hedge_ratio, "optimiser: hedge gamma <= this x the LP's gamma (1 = no over-hedging)"),
+      S("layer1.objective", layer1.objective, "optimiser: variance | cvar"),
       V("layer2.tenors_days", layer2.tenors_days, "ladder expiries, days"),
       D("layer2.put_moneyness", layer2.put_moneyness, "ladder put strike / spot"),
       D("layer2.notional", layer2.notional, "ladder puts as a fraction of the LP's ETH"),
@@ -348,6 +352,12 @@ void validate(const BacktestConfig& c) {
   nonneg(c.layer1.hedge_ratio, "layer1.hedge_ratio");
   pos(c.layer1.tenor_days, "layer1.tenor_days");
   require(c.layer1.strike_step >= 0.001 && c.layer1.strike_step <= 1, "layer1.strike_step", "in [0.001, 1]", c.layer1.strike_step);
+  if (c.layer1.method != "carr_madan" && c.layer1.method != "optimiser")
+    throw DomainError(fmt::format("layer1.method: expected carr_madan or optimiser, got '{}'", c.layer1.method));
+  if (c.layer1.objective != "variance" && c.layer1.objective != "cvar")
+    throw DomainError(fmt::format("layer1.objective: expected variance or cvar, got '{}'", c.layer1.objective));
+  require(c.layer1.tail_sigma > 0 && c.layer1.tail_sigma <= 6, "layer1.tail_sigma", "in (0, 6]", c.layer1.tail_sigma);
+  pos(c.layer1.max_hedge_ratio, "layer1.max_hedge_ratio");
   require(c.layer2.tenors_days.size() <= 16, "layer2.tenors_days", "at most 16 rungs", static_cast<double>(c.layer2.tenors_days.size()));
   for (double d : c.layer2.tenors_days) pos(d, "layer2.tenors_days");
   pos(c.layer2.put_moneyness, "layer2.put_moneyness");

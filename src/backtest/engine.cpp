@@ -10,6 +10,7 @@
 #include "alvh/backtest/backtest.hpp"
 #include "alvh/backtest/metrics.hpp"
 #include "alvh/core/error.hpp"
+#include "alvh/hedge/optimiser.hpp"
 #include "alvh/hedge/static_replication.hpp"
 #include "alvh/options/black.hpp"
 #include "alvh/signals/event_calendar.hpp"
@@ -119,6 +120,7 @@ struct Book {
   int nopt = 0;
   double perp_q = 0;
   std::int64_t last_rehedge = 0;
+  std::int64_t l1_retry_at = 0;  // layer1.method = optimiser: no new attempt before this time after an infeasible one
   double debt = 0;
   bool sleeve = false;
   Attribution a;
@@ -191,6 +193,7 @@ class Engine {
   void remove_option(Book& k, int idx) { k.opt[static_cast<std::size_t>(idx)] = k.opt[static_cast<std::size_t>(--k.nopt)]; }
   void close_layer(Book& k, const Market& m, std::uint8_t layer);
   void buy_layer1(Book& k, const Market& m);
+  void buy_layer1_optimised(Book& k, const Market& m);
   void manage_lp(Book& k, const Market& m);
   void manage_layer2(Book& k, const Market& m);
   void manage_layer3(Book& k, const Market& m);
@@ -200,6 +203,8 @@ class Engine {
 
   const BacktestConfig& c_;
   const BarSeries& b_;
+  std::size_t l1_optimiser_runs_ = 0, l1_infeasible_ = 0;  // layer1.method = optimiser
+  std::string l1_infeasible_reason_;                         // the first optimiser error
 };
 
 double Engine::nav(const Book& k, const Market& m) const {
@@ -324,6 +329,10 @@ void Engine::close_layer(Book& k, const Market& m, std::uint8_t layer) {
 // strikes; the hedge buys the negative of the LP's (short) option weights, scaled by hedge_ratio
 // and by the cash budget. The optimiser (hedge/optimiser.hpp) is not run inside the bar loop.
 void Engine::buy_layer1(Book& k, const Market& m) {
+  if (c_.layer1.method == "optimiser") {
+    buy_layer1_optimised(k, m);
+    return;
+  }
   const auto expiry = m.t + static_cast<std::int64_t>(c_.layer1.tenor_days * 86400.0);
   const double T = c_.layer1.tenor_days / 365.0;
   const double F = m.S * std::exp(c_.marking.rate * T);
@@ -373,6 +382,86 @@ void Engine::buy_layer1(Book& k, const Market& m) {
     k.a.perp_fees -= fee;
     k.perp_q = target;
     record(k, m, TradeKind::PerpTrade, 1, dq, m.S, 0, fee);
+  }
+}
+
+// Layer 1 by the hedge module's optimiser (hedge::optimise_hedge; docs/risk-hedge.md). The chain
+// is the listed strikes (strike_step x spot apart, over tail_sigma + 1 standard deviations either
+// side within [S/4, 4S], and over the LP's range) at the bar's implied vol, with the backtest's own dealing prices as
+// bid/ask (Black-76 mid -/+ half-spread and fee), so the optimiser's premium is what the book
+// pays. Options only (no put-call-parity forwards: the book would have to carry them), premium
+// budget = cash on hand, hedge gamma capped at max_hedge_ratio x the LP's, the hedged position breaking
+// even beyond tail_sigma. A request the optimiser finds infeasible (typically cash below the
+// minimum budget that covers the tails) buys nothing and is retried a day later; the result's
+// notes count such attempts.
+void Engine::buy_layer1_optimised(Book& k, const Market& m) {
+  if (k.L <= 0 || !(m.iv > 0) || m.t < k.l1_retry_at) return;
+  const auto expiry = m.t + static_cast<std::int64_t>(c_.layer1.tenor_days * 86400.0);
+  const double T = static_cast<double>(expiry - m.t) / kYearSeconds;  // as mark() sees it
+  const double disc = std::exp(-c_.marking.rate * T), F = m.S / disc;
+  const double step = c_.layer1.strike_step * m.S;
+  const double reach = std::exp((c_.layer1.tail_sigma + 1.0) * m.iv * std::sqrt(T));
+  double lo = std::max(m.S / 4, m.S / reach), hi = std::min(4 * m.S, m.S * reach);
+  if (!k.range.is_full()) {  // the listed strikes must also span the LP's range (it may lie away from S)
+    lo = std::min(lo, 0.9 * k.range.lower);
+    hi = std::max(hi, 1.1 * k.range.upper);
+  }
+  hedge::HedgeSpec spec;
+  for (int j = std::max(1, static_cast<int>(std::ceil(lo / step))); j * step <= hi; ++j) {
+    const double K = j * step;
+    for (const OptionType type : {OptionType::Put, OptionType::Call}) {
+      const double mid = black76_mark(type, F, K, T, m.iv, disc);
+      if (!(mid > 0)) continue;
+      const double cost = option_unit_cost(mid, m);
+      spec.quotes.push_back({fmt::format("L1-{}-{}", K, type == OptionType::Put ? 'P' : 'C'), type, K, T,
+                             std::max(mid - cost, 0.0), mid + cost, mid, m.iv, m.S});
+    }
+  }
+  spec.position.range = k.range;
+  spec.position.price = m.S;
+  spec.position.liquidity = k.L;
+  spec.position.vol_annual = m.iv;
+  spec.position.fee_apr = c_.lp.fee_apr;
+  spec.position.horizon_years = T;
+  spec.position.rate = c_.marking.rate;
+  spec.chain_spot = m.S;
+  spec.chain_forward = F;
+  spec.budget = std::max(0.0, k.cash);
+  spec.max_hedge_ratio = c_.layer1.max_hedge_ratio;
+  spec.tail_sigma = c_.layer1.tail_sigma;
+  spec.objective = c_.layer1.objective == "cvar" ? hedge::HedgeObjective::CVaR : hedge::HedgeObjective::Variance;
+  spec.use_parity = false;
+  spec.density = hedge::HedgeDensity::Lognormal;  // the chain is flat at the bar's vol
+  ++l1_optimiser_runs_;
+  hedge::HedgeResult r;
+  try {
+    r = hedge::optimise_hedge(spec);
+  } catch (const DomainError& e) {  // HedgeError (infeasible) or an input the optimiser rejects
+    if (l1_infeasible_++ == 0) l1_infeasible_reason_ = e.what();
+    k.l1_retry_at = m.t + 86400;  // the optimiser is not re-run every bar while it stays infeasible: once a day
+    return;
+  }
+  const int start = k.nopt;
+  double gamma_total = 0, trade_cost = 0;
+  for (const auto& leg : r.legs) {
+    if (!(leg.leg.quantity > 0)) continue;
+    const int idx = add_option(k, m, leg.leg.type, leg.leg.strike, expiry, 1, 0);
+    if (idx < 0) break;
+    auto& o = k.opt[static_cast<std::size_t>(idx)];
+    o.qty = leg.leg.quantity;  // provisional (for the gate); reset before trading
+    gamma_total += o.qty * gamma(o, m);
+    trade_cost += o.qty * option_unit_cost(o.mark, m) + c_.costs.gas_units_option_trade * m.gas_per_unit;
+  }
+  const double benefit = 0.5 * gamma_total * m.S * m.S * m.iv * m.iv * horizon_years();
+  if (k.nopt == start || !gate_pass(k, m, trade_cost, benefit, 1)) {
+    k.nopt = start;
+    return;
+  }
+  for (int j = k.nopt - 1; j >= start; --j) {
+    auto& o = k.opt[static_cast<std::size_t>(j)];
+    const double q = o.qty;
+    o.qty = 0;
+    trade_option(k, m, j, q);
   }
 }
 
@@ -787,7 +876,18 @@ BacktestResult Engine::run(const ProgressFn& progress) {
                                     100 * c_.marking.vol_premium, 100 * c_.marking.vol_floor));
   else
     res.notes.push_back("options marked with Black-76 at the implied-vol series (DVOL) where it covers a bar, else realized + premium");
-  res.notes.push_back("Layer 1 is the hedge module's discrete Carr-Madan strip (carr_madan_discrete) on listed strikes plus the range ends; the variance/CVaR optimiser is not run inside the bar loop");
+  if (c_.layer1.method == "optimiser") {
+    res.notes.push_back(fmt::format(
+        "Layer 1 is the hedge module's optimiser ({} objective, tails covered beyond {:g} sigma, hedge gamma <= {:g} x the LP's, "
+        "budget = cash on hand) on listed strikes at the bar's implied vol and the backtest's dealing prices; options only, no "
+        "parity forwards",
+        c_.layer1.objective, c_.layer1.tail_sigma, c_.layer1.max_hedge_ratio));
+    if (l1_infeasible_ > 0)
+      res.notes.push_back(fmt::format("Layer 1 optimiser: {} of {} purchases found no feasible hedge and bought nothing; first: {}",
+                                      l1_infeasible_, l1_optimiser_runs_, l1_infeasible_reason_));
+  } else {
+    res.notes.push_back("Layer 1 is the hedge module's discrete Carr-Madan strip (carr_madan_discrete) on listed strikes plus the range ends (layer1.method = optimiser runs the variance/CVaR optimiser instead)");
+  }
   return res;
 }
 

@@ -71,10 +71,18 @@ struct SignalConfig {
 };
 
 struct Layer1Config {
-  double hedge_ratio = 0.5;       // fraction of the Carr-Madan strip bought
+  // How Layer 1 is chosen: "carr_madan" (the discrete Carr-Madan strip, scaled by hedge_ratio) or
+  // "optimiser" (hedge::optimise_hedge on the listed strikes at the bar's implied vol and the
+  // backtest's dealing prices: variance or CVaR objective, tails covered beyond tail_sigma, hedge
+  // gamma capped at max_hedge_ratio x the LP's, premium budget = cash on hand).
+  std::string method = "carr_madan";
+  double hedge_ratio = 0.5;       // carr_madan: fraction of the strip bought
   double tenor_days = 30;
   double strike_step = 0.05;      // listed-strike spacing as a fraction of spot at purchase
-  bool forward_hedge = false;     // also short the LP's delta at inception on the perp (completes the replication)
+  bool forward_hedge = false;     // carr_madan: also short the LP's delta at inception on the perp (completes the replication)
+  double tail_sigma = 2.5;        // optimiser: break even (premium included) beyond this many sigma
+  double max_hedge_ratio = 1.0;   // optimiser: hedge gamma <= this x the LP's gamma (1 = no over-hedging)
+  std::string objective = "variance";  // optimiser: variance | cvar
 };
 
 struct Layer2Config {
