@@ -61,6 +61,18 @@ def test_bad_backtest_config_raises_input_error_naming_the_key():
         alvh.run_backtest(overrides={"lp.range_width": -1.0})
 
 
+def test_layer1_optimiser_method_through_overrides():
+    # layer1.method = optimiser (docs/backtest.md): the hedge optimiser picks Layer 1 in the bar
+    # loop; the ledger identity still holds and the result says which Layer 1 ran.
+    r = alvh.run_backtest(overrides={**SHORT, "strategies": ["promoter", "static_l1"], "layer1.method": "optimiser",
+                                     "layer1.objective": "cvar", "lp.hedge_reserve": 0.3})
+    s = r["strategies"]["static_l1"]
+    np.testing.assert_allclose(s["attributed"], s["nav"] - 100000.0, rtol=1e-9, atol=1e-6)
+    assert any("optimiser (cvar objective" in n for n in r["notes"])
+    with pytest.raises(alvh.Error, match="layer1.method"):
+        alvh.run_backtest(overrides={**SHORT, "layer1.method": "optimizer"})
+
+
 def test_xirr_and_drawdown_match_hand_computations():
     # One period: -100 at t = 0, +110 at t = 1 -> 10 %; two years doubling -> sqrt(2) - 1.
     assert alvh.xirr([0.0, 1.0], [-100.0, 110.0]) == pytest.approx(0.10, rel=1e-12)
