@@ -90,7 +90,7 @@ void run_simulate(const std::string& path, const GlobalOptions& g) {
   json script;
   try {
     script = json::parse(in);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse errors and out-of-range numbers
     throw InputError(path, std::string("not valid JSON: ") + e.what());
   }
   const ScriptReader r{path};

@@ -63,7 +63,7 @@ void run_report(const ReportArgs& a, const GlobalOptions& g) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse errors and out-of-range numbers
     throw InputError(a.input, 0, "$", std::string("not valid JSON: ") + e.what());
   }
   if (!j.is_object() || !j.contains("schema") || j["schema"] != "alvh.run")

@@ -66,10 +66,11 @@ std::vector<HedgeLeg> read_hedge_json(const std::string& path) {
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(ss.str());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse errors and out-of-range numbers
     throw InputError(path, std::string("not valid JSON: ") + e.what());
   }
-  if (!doc.is_object() || doc.value("schema", std::string()) != "alvh.hedge")
+  const auto schema = doc.is_object() ? doc.find("schema") : doc.end();
+  if (!doc.is_object() || schema == doc.end() || !schema->is_string() || *schema != "alvh.hedge")
     throw InputError(path, 0, "schema", "expected an \"alvh.hedge\" document (written by `alvh hedge --json`)");
   const auto legs = doc.find("legs");
   if (legs == doc.end() || !legs->is_array()) throw InputError(path, 0, "legs", "missing or not an array");

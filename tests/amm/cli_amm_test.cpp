@@ -108,6 +108,17 @@ TEST(AmmCli, PoolSimulateBadScriptNamesTheField) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("ops[0]"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("tick_upper"), std::string::npos) << r.err;
+  // A number beyond the double range: the JSON parser's out_of_range error is reported as
+  // invalid JSON naming the file, not as an unexpected exception.
+  {
+    std::ofstream f(script);
+    f << R"({"pool": {"fee": 3000, "tick_spacing": 1e99999, "sqrt_price_x96": "1"}, "ops": []})";
+  }
+  r = run_cli("pool simulate '" + script.string() + "'");
+  std::filesystem::remove(script);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("not valid JSON"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(script.filename().string()), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -61,6 +61,10 @@ TEST(HedgeLeg, MalformedDocumentsNameTheField) {
                "legs[0].side");
   expect_error(R"({"schema":"alvh.hedge","legs":[{"instrument":"x","type":"put","expiry_years":1,"quantity":1,"premium":1}]})",
                "legs[0].strike");
+  // Found by fuzz/fuzz_inputs.cpp: a number beyond the double range made the JSON parser throw
+  // its own out_of_range, which escaped as a non-alvh exception; a non-string schema likewise.
+  expect_error(R"({"schema":"alvh.hedge","legs":[1.5,19.115E1846]})", "not valid JSON");
+  expect_error(R"({"schema":7,"legs":[]})", "schema");
   EXPECT_THROW(alvh::hedge::read_hedge_json("/nonexistent/hedge.json"), alvh::InputError);
 }
 
