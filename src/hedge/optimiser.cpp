@@ -76,11 +76,12 @@ void load_dense(const DenseLp& lp, ClpSimplex& model) {
   std::vector<double> clo(lp.col_lo), chi(lp.col_hi), rlo(lp.row_lo), rhi(lp.row_hi);
   for (std::vector<double>* v : {&clo, &chi, &rlo, &rhi})
     for (double& e : *v) e = clamp_inf(e);
-  // CLP asserts (aborts the process) on NaN data: refuse it here with an error instead.
-  auto finite = [](const std::vector<double>& v) {
-    return std::all_of(v.begin(), v.end(), [](double e) { return !std::isnan(e); });
+  // CLP asserts (aborts the process) on NaN data: refuse it here with an error instead. Bounds
+  // may be infinite (mapped to COIN_DBL_MAX above); matrix coefficients must be finite.
+  auto no_nan = [](const std::vector<double>& v) {
+    return std::none_of(v.begin(), v.end(), [](double e) { return std::isnan(e); });
   };
-  bool ok = finite(clo) && finite(chi) && finite(rlo) && finite(rhi) && finite(lp.obj);
+  bool ok = no_nan(clo) && no_nan(chi) && no_nan(rlo) && no_nan(rhi) && no_nan(lp.obj);
   for (const auto& r : lp.rows) ok = ok && std::all_of(r.begin(), r.end(), [](double e) { return std::isfinite(e); });
   if (!ok) throw HedgeError("hedge optimiser: the linear program has NaN or infinite coefficients (check the chain and position inputs)");
   model.setLogLevel(0);

@@ -3,7 +3,7 @@
 // evaluated per vector of options with no per-element branches:
 //   F = S e^{(r-q)T}, D = e^{-rT}, x = ln(F/K), s = vol sqrt T, h = x/s, t = s/2;
 //   one exp for E = exp(-(h^2 + t^2)/2) gives phi(d1) = E e^{-x/2}/sqrt(2 pi) and, with the two
-//   Cody erfc/erfcx ratios of vector_normal-inl.h, every N(+-d1), N(+-d2) as a tail value
+//   erfc/erfcx ratios of vector_normal-inl.h (Cody's forms, or the erfcx table on AVX-512), every N(+-d1), N(+-d2) as a tail value
 //   (never 1 - N of a large N) and the out-of-the-money time value (NormalisedOtm);
 //   e^{+-x/2} = sqrt(F/K) and its inverse (no extra exp).
 // Per option: 3 exp (D, F/S, E; vector_math-inl.h), 1 log, 2 sqrt, 5 divisions.
@@ -13,9 +13,9 @@
 #undef HWY_TARGET_INCLUDE
 // Highway re-includes this file once per SIMD target; the path is relative to include/.
 #define HWY_TARGET_INCLUDE "../src/options/batch.cpp"
-// Compile for AVX2 (the target of this machine class; AVX-512 machines run it too), SSE4 and the
-// portable baseline only: AVX3 and SSSE3 copies of these large inlined kernels would double the
-// compile time (Release and ASan builds) for no measured gain here.
+// Compile for AVX3 (AVX-512: 8 lanes, with the erfcx table and exp of vector_normal-inl.h and
+// vector_math-inl.h), AVX2 and the portable baseline only: AVX3_DL, SSE4 and SSSE3 copies of
+// these large inlined kernels would add compile time for CPUs that the other targets serve.
 #ifndef HWY_DISABLED_TARGETS
 #define HWY_DISABLED_TARGETS (HWY_AVX3_DL | HWY_SSSE3 | HWY_SSE4)
 #endif

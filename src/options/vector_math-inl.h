@@ -2,10 +2,10 @@
 // Highway per-target header: included after <hwy/foreach_target.h>, once per SIMD target (the
 // guard toggles with HWY_TARGET_TOGGLE).
 //
-// On AVX-512 cores the price + greeks kernel is bound by the two 512-bit FMA ports (p0, p5),
-// so operation count is what matters: this exp takes 18 operations where hwy::Exp takes ~30.
-// (Divisions and square roots stay on the hardware divider, which has spare capacity there:
-// replacing them by VRCP14PD/VRSQRT14PD plus FMA refinements was measured slower.)
+// On AVX-512 cores the E/erfcx pass of the price + greeks kernel is bound by the two 512-bit
+// FMA/shuffle ports (p0, p5), so operation count matters there: this exp takes 18 operations
+// where hwy::Exp takes ~30. (Divisions and square roots stay on the hardware divider: replacing
+// them by VRCP14PD/VRSQRT14PD plus FMA refinements was measured no faster; docs/options.md.)
 #if defined(ALVH_OPTIONS_VECTOR_MATH_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef ALVH_OPTIONS_VECTOR_MATH_INL_H_
 #undef ALVH_OPTIONS_VECTOR_MATH_INL_H_

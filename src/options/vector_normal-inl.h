@@ -11,6 +11,8 @@
 // lane selects its numerator/denominator pair before the one division. The third form is multiplied through by z^10 so that no
 // 1/z^2 is formed. Maximum relative error of this arrangement in double precision: 6.8e-16
 // (scripts/options_erfcx_check.py against mpmath at 40 digits, z in [0, 1e6]).
+// On AVX-512 targets a piecewise polynomial table (erfcx_table.inc) replaces the first two forms
+// (ErfcRatio below).
 #if defined(ALVH_OPTIONS_VECTOR_NORMAL_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef ALVH_OPTIONS_VECTOR_NORMAL_INL_H_
 #undef ALVH_OPTIONS_VECTOR_NORMAL_INL_H_
@@ -84,7 +86,6 @@ HWY_INLINE V ErfcRatio(D d, V z, hn::Mask<D>& small) {
 // W. J. Cody's three forms (see the head of this file). Below kCodySmallZ the first (erf) form
 // is used and the result is erfc(z) itself, not erfcx(z).
 inline constexpr bool kErfcRatioHasSmall = true;
-// Below this z the first (erf) form is used; the result is erfc(z) itself, not erfcx(z).
 inline constexpr double kCodySmallZ = 0.46875;
 
 template <class D, class V = hn::Vec<D>>
