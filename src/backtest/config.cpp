@@ -14,6 +14,7 @@
 
 #include "alvh/backtest/backtest.hpp"
 #include "alvh/core/error.hpp"
+#include "alvh/hedge/hedge_request.hpp"
 
 namespace alvh::backtest {
 
@@ -354,8 +355,7 @@ void validate(const BacktestConfig& c) {
   require(c.layer1.strike_step >= 0.001 && c.layer1.strike_step <= 1, "layer1.strike_step", "in [0.001, 1]", c.layer1.strike_step);
   if (c.layer1.method != "carr_madan" && c.layer1.method != "optimiser")
     throw DomainError(fmt::format("layer1.method: expected carr_madan or optimiser, got '{}'", c.layer1.method));
-  if (c.layer1.objective != "variance" && c.layer1.objective != "cvar")
-    throw DomainError(fmt::format("layer1.objective: expected variance or cvar, got '{}'", c.layer1.objective));
+  (void)hedge::parse_objective(c.layer1.objective, "layer1.objective");
   require(c.layer1.tail_sigma > 0 && c.layer1.tail_sigma <= 6, "layer1.tail_sigma", "in (0, 6]", c.layer1.tail_sigma);
   pos(c.layer1.max_hedge_ratio, "layer1.max_hedge_ratio");
   require(c.layer2.tenors_days.size() <= 16, "layer2.tenors_days", "at most 16 rungs", static_cast<double>(c.layer2.tenors_days.size()));

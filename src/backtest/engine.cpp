@@ -10,6 +10,7 @@
 #include "alvh/backtest/backtest.hpp"
 #include "alvh/backtest/metrics.hpp"
 #include "alvh/core/error.hpp"
+#include "alvh/hedge/hedge_request.hpp"
 #include "alvh/hedge/optimiser.hpp"
 #include "alvh/hedge/static_replication.hpp"
 #include "alvh/options/black.hpp"
@@ -194,6 +195,7 @@ class Engine {
   void close_layer(Book& k, const Market& m, std::uint8_t layer);
   void buy_layer1(Book& k, const Market& m);
   void buy_layer1_optimised(Book& k, const Market& m);
+  bool trade_provisional_layer1(Book& k, const Market& m, int start, double scale);
   void manage_lp(Book& k, const Market& m);
   void manage_layer2(Book& k, const Market& m);
   void manage_layer3(Book& k, const Market& m);
@@ -327,7 +329,8 @@ void Engine::close_layer(Book& k, const Market& m, std::uint8_t layer) {
 // strikes spaced strike_step x spot inside the range, plus the range ends pa and pb (so that the
 // strip is exact beyond them). The strip pays the piecewise-linear interpolant of V through the
 // strikes; the hedge buys the negative of the LP's (short) option weights, scaled by hedge_ratio
-// and by the cash budget. The optimiser (hedge/optimiser.hpp) is not run inside the bar loop.
+// and by the cash budget. This is layer1.method = carr_madan; the optimiser's Layer 1 is
+// buy_layer1_optimised.
 void Engine::buy_layer1(Book& k, const Market& m) {
   if (c_.layer1.method == "optimiser") {
     buy_layer1_optimised(k, m);
@@ -346,7 +349,7 @@ void Engine::buy_layer1(Book& k, const Market& m) {
   const hedge::LpPayoff payoff{k.range, k.L, m.S, hedge::ReplicatedPayoff::LpValue};
   const auto strip = hedge::carr_madan_discrete(payoff, F, strikes);
   const int start = k.nopt;
-  double spend = 0, gamma_total = 0;
+  double spend = 0;
   for (const auto& so : strip.options) {
     const double q = -c_.layer1.hedge_ratio * so.weight;  // the LP is short the strip; the hedge buys it
     if (q <= 0) continue;
@@ -355,25 +358,9 @@ void Engine::buy_layer1(Book& k, const Market& m) {
     auto& o = k.opt[static_cast<std::size_t>(idx)];
     o.qty = q;  // provisional (for sizing); reset before trading
     spend += q * (o.mark + option_unit_cost(o.mark, m)) + c_.costs.gas_units_option_trade * m.gas_per_unit;
-    gamma_total += q * gamma(o, m);
   }
   const double scale = spend > k.cash ? std::max(0.0, k.cash) / spend : 1.0;  // premium budget = cash on hand
-  double trade_cost = 0;
-  for (int j = start; j < k.nopt; ++j) {
-    const auto& o = k.opt[static_cast<std::size_t>(j)];
-    trade_cost += scale * o.qty * option_unit_cost(o.mark, m) + c_.costs.gas_units_option_trade * m.gas_per_unit;
-  }
-  const double benefit = 0.5 * scale * gamma_total * m.S * m.S * m.iv * m.iv * horizon_years();
-  if (scale <= 0 || !gate_pass(k, m, trade_cost, benefit, 1)) {
-    k.nopt = start;
-    return;
-  }
-  for (int j = k.nopt - 1; j >= start; --j) {
-    auto& o = k.opt[static_cast<std::size_t>(j)];
-    const double q = scale * o.qty;
-    o.qty = 0;
-    trade_option(k, m, j, q);
-  }
+  if (!trade_provisional_layer1(k, m, start, scale)) return;
   if (c_.layer1.forward_hedge) {
     const double target = -scale * c_.layer1.hedge_ratio * strip.forward_quantity;
     const double dq = target - k.perp_q;
@@ -429,7 +416,7 @@ void Engine::buy_layer1_optimised(Book& k, const Market& m) {
   spec.budget = std::max(0.0, k.cash);
   spec.max_hedge_ratio = c_.layer1.max_hedge_ratio;
   spec.tail_sigma = c_.layer1.tail_sigma;
-  spec.objective = c_.layer1.objective == "cvar" ? hedge::HedgeObjective::CVaR : hedge::HedgeObjective::Variance;
+  spec.objective = hedge::parse_objective(c_.layer1.objective, "layer1.objective");
   spec.use_parity = false;
   spec.density = hedge::HedgeDensity::Lognormal;  // the chain is flat at the bar's vol
   ++l1_optimiser_runs_;
@@ -442,27 +429,38 @@ void Engine::buy_layer1_optimised(Book& k, const Market& m) {
     return;
   }
   const int start = k.nopt;
-  double gamma_total = 0, trade_cost = 0;
   for (const auto& leg : r.legs) {
     if (!(leg.leg.quantity > 0)) continue;
     const int idx = add_option(k, m, leg.leg.type, leg.leg.strike, expiry, 1, 0);
     if (idx < 0) break;
-    auto& o = k.opt[static_cast<std::size_t>(idx)];
-    o.qty = leg.leg.quantity;  // provisional (for the gate); reset before trading
-    gamma_total += o.qty * gamma(o, m);
-    trade_cost += o.qty * option_unit_cost(o.mark, m) + c_.costs.gas_units_option_trade * m.gas_per_unit;
+    k.opt[static_cast<std::size_t>(idx)].qty = leg.leg.quantity;  // provisional (for the gate); reset before trading
   }
-  const double benefit = 0.5 * gamma_total * m.S * m.S * m.iv * m.iv * horizon_years();
-  if (k.nopt == start || !gate_pass(k, m, trade_cost, benefit, 1)) {
+  if (k.nopt > start) trade_provisional_layer1(k, m, start, 1.0);
+}
+
+// The Layer-1 options added at [start, nopt) carry provisional quantities (not yet traded). The
+// fees-ahead gate weighs the cost of trading scale x those quantities against the expected gamma
+// benefit 0.5 Gamma S^2 sigma^2 h; if it passes they are bought, else dropped. Shared by both
+// Layer-1 methods. Returns whether they were bought.
+bool Engine::trade_provisional_layer1(Book& k, const Market& m, int start, double scale) {
+  double trade_cost = 0, gamma_total = 0;
+  for (int j = start; j < k.nopt; ++j) {
+    const auto& o = k.opt[static_cast<std::size_t>(j)];
+    trade_cost += scale * o.qty * option_unit_cost(o.mark, m) + c_.costs.gas_units_option_trade * m.gas_per_unit;
+    gamma_total += o.qty * gamma(o, m);
+  }
+  const double benefit = 0.5 * scale * gamma_total * m.S * m.S * m.iv * m.iv * horizon_years();
+  if (scale <= 0 || !gate_pass(k, m, trade_cost, benefit, 1)) {
     k.nopt = start;
-    return;
+    return false;
   }
   for (int j = k.nopt - 1; j >= start; --j) {
     auto& o = k.opt[static_cast<std::size_t>(j)];
-    const double q = o.qty;
+    const double q = scale * o.qty;
     o.qty = 0;
     trade_option(k, m, j, q);
   }
+  return true;
 }
 
 void Engine::withdraw_from_lp(Book& k, const Market& m, double amount) {
